@@ -1,0 +1,2 @@
+/** Load generator and benchmarks; speaks only the public Phoenix Channels protocol. */
+package dev.rollcall.bench;

@@ -1,0 +1,62 @@
+package dev.rollcall.channels;
+
+import dev.rollcall.pubsub.PubSub;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What a channel knows of itself and of its client (Phoenix's {@code %Socket{}} inside a channel):
+ * its topic and join, its assigns, and the ways to reach the client and the topic.
+ *
+ * <p>Confined to the channel's callbacks, except {@link #push}, {@link #send}, {@link #id()} and
+ * {@link #topic()}, which any thread may call.
+ */
+public interface ChannelSocket {
+
+  /** Unique among all channels of this node, for as long as the node runs; presence owner id. */
+  String id();
+
+  String topic();
+
+  /** The join_ref of the join that started this channel. */
+  String joinRef();
+
+  /** The id the {@link Socket} gave this connection, or null. */
+  String socketId();
+
+  /** Query parameters the client connected with. */
+  Map<String, String> connectParams();
+
+  /**
+   * Mutable per-channel state, first filled with the assigns from {@link Socket} connect; confined
+   * to this channel's callbacks.
+   */
+  Map<String, Object> assigns();
+
+  /** Sends {@code event} to this channel's client only (the frame carries this join_ref). */
+  void push(String event, Object payload);
+
+  /** Sends {@code event} to every subscriber of this topic on every node, this client included. */
+  void broadcast(String event, Object payload);
+
+  /** Like {@link #broadcast}, but not to this channel's own client. */
+  void broadcastFrom(String event, Object payload);
+
+  /**
+   * Subscribes this channel to another topic; its messages arrive in {@link Channel#handleInfo}.
+   */
+  void subscribe(String topic);
+
+  void unsubscribe(String topic);
+
+  /**
+   * Queues {@code message} for this channel's own {@link Channel#handleInfo} (Phoenix: send(self(),
+   * msg)).
+   */
+  void send(Object message);
+
+  /** Runs {@code hook} once after this channel has ended and {@link Channel#terminate} ran. */
+  void onExit(Consumer<ExitReason> hook);
+
+  PubSub pubSub();
+}

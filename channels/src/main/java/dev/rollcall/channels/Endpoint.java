@@ -1,0 +1,51 @@
+package dev.rollcall.channels;
+
+import dev.rollcall.pubsub.PubSub;
+
+/**
+ * Serves one {@link Socket} over WebSocket at {@code socketPath + "/websocket"}, plus plain HTTP
+ * routes, on one port. Start with {@link #start}; {@link #close} shuts down gracefully: every
+ * channel's {@code terminate} runs, then every connection closes with 1001 (so phoenix.js
+ * reconnects to another node).
+ */
+public interface Endpoint extends AutoCloseable {
+
+  static Builder builder() {
+    return new dev.rollcall.channels.transport.NettyEndpoint.Builder();
+  }
+
+  /** The bound port (useful with port 0). */
+  int port();
+
+  PubSub pubSub();
+
+  /** Closes every connection whose socket id is {@code socketId}, with 1001. */
+  void disconnect(String socketId);
+
+  /** Live figures for metrics and health. */
+  Stats stats();
+
+  record Stats(long connections, long channels, long messagesIn, long messagesOut) {}
+
+  @Override
+  void close();
+
+  interface Builder {
+    Builder config(EndpointConfig config);
+
+    Builder socket(Socket socket);
+
+    Builder pubSub(PubSub pubSub);
+
+    /** Serves {@code route} for GET requests on exactly {@code path}. */
+    Builder http(String path, HttpRoute route);
+
+    /**
+     * Serves classpath resources under {@code classpathRoot} for any other GET path ("/" →
+     * index.html).
+     */
+    Builder staticResources(String classpathRoot);
+
+    Endpoint start();
+  }
+}
