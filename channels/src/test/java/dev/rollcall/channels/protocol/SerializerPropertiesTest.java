@@ -17,7 +17,7 @@ import net.jqwik.api.Provide;
 /** Round-trips for every direction each format allows, and total decoding of garbage. */
 class SerializerPropertiesTest {
 
-  @Property
+  @Property(tries = 300)
   void v2TextClientFramesRoundTrip(@ForAll("clientMessages") Message message)
       throws ProtocolException {
     Serializer.Encoded encoded = ClientSerializer.INSTANCE.encode(message);
@@ -26,7 +26,7 @@ class SerializerPropertiesTest {
     assertThat(V2JsonSerializer.INSTANCE.decodeText(encoded.bytes())).isEqualTo(message);
   }
 
-  @Property
+  @Property(tries = 300)
   void v2TextServerFramesRoundTrip(@ForAll("serverMessages") Message message)
       throws ProtocolException {
     Serializer.Encoded encoded = V2JsonSerializer.INSTANCE.encode(message);
@@ -34,7 +34,7 @@ class SerializerPropertiesTest {
     assertThat(ClientSerializer.INSTANCE.decodeText(utf8(encoded))).isEqualTo(message);
   }
 
-  @Property
+  @Property(tries = 300)
   void v1FramesRoundTripWithoutJoinRef(@ForAll("clientMessages") Message message)
       throws ProtocolException {
     Serializer.Encoded encoded = V1JsonSerializer.INSTANCE.encode(message);
@@ -43,7 +43,7 @@ class SerializerPropertiesTest {
     assertThat(V1JsonSerializer.INSTANCE.decodeText(utf8(encoded))).isEqualTo(withoutJoinRef);
   }
 
-  @Property
+  @Property(tries = 300)
   void binaryClientPushesRoundTrip(
       @ForAll("headerStrings") String joinRef,
       @ForAll("headerStrings") String ref,
@@ -57,7 +57,7 @@ class SerializerPropertiesTest {
     assertSameBinary(V2JsonSerializer.INSTANCE.decodeBinary(encoded.bytes()), sent);
   }
 
-  @Property
+  @Property(tries = 300)
   void binaryServerFramesRoundTrip(
       @ForAll("headerStrings") String joinRef,
       @ForAll("headerStrings") String ref,
@@ -82,7 +82,7 @@ class SerializerPropertiesTest {
     assertThat((byte[]) decodedReply.response()).isEqualTo(payload);
   }
 
-  @Property
+  @Property(tries = 300)
   void decodingAnyTextGivesAMessageOrAProtocolError(@ForAll("garbageText") String text) {
     for (var decode :
         List.<ThrowingDecode>of(
@@ -94,7 +94,7 @@ class SerializerPropertiesTest {
     }
   }
 
-  @Property
+  @Property(tries = 300)
   void decodingAnyBytesGivesAMessageOrAProtocolError(@ForAll("garbageBytes") byte[] bytes) {
     for (var decode :
         List.<ThrowingDecode>of(
