@@ -13,6 +13,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,7 @@ final class Connection implements Outbound {
   private final Runnable drain = this::drain;
   private final FastlaneKey fastlaneKey;
   private volatile boolean closing;
+  private volatile long lastReadNanos = System.nanoTime();
   private boolean discarding;
   private boolean closed;
   private SocketSession session;
@@ -54,11 +56,15 @@ final class Connection implements Outbound {
     this.channel = channel;
     this.serializer = serializer;
     this.stats = stats;
-    this.fastlaneKey = new FastlaneKey(serializer);
+    this.fastlaneKey = FASTLANE_KEYS.computeIfAbsent(serializer, FastlaneKey::new);
   }
 
   /** Memo key of a broadcast's frame for one serializer. */
   private record FastlaneKey(Serializer serializer) {}
+
+  /** One key per serializer for all connections (serializers are shared, one per vsn). */
+  private static final ConcurrentHashMap<Serializer, FastlaneKey> FASTLANE_KEYS =
+      new ConcurrentHashMap<>();
 
   void attach(SocketSession session) {
     this.session = session;
@@ -78,6 +84,15 @@ final class Connection implements Outbound {
 
   Subscriber idSubscriber() {
     return idSubscriber;
+  }
+
+  /** Called on the event loop for every inbound frame. */
+  void touch() {
+    lastReadNanos = System.nanoTime();
+  }
+
+  long lastReadNanos() {
+    return lastReadNanos;
   }
 
   EndpointStats stats() {

@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -41,6 +40,7 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    connection.touch(); // any inbound frame, pings included, keeps the socket alive
     try {
       switch (msg) {
         case TextWebSocketFrame text -> received(ctx, text.text(), null);
@@ -85,16 +85,6 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
   private void fail(SocketAddress from, int code, String why) {
     log.info("closing socket from {} with {}: {}", from, code, why);
     connection.close(code, code == CloseCodes.MESSAGE_TOO_BIG ? "frame too big" : "invalid frame");
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
-      log.debug("closing idle socket from {}", ctx.channel().remoteAddress());
-      connection.close(CloseCodes.GOING_AWAY, "idle timeout");
-    } else {
-      ctx.fireUserEventTriggered(evt);
-    }
   }
 
   @Override
