@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param reconnectMax cap of the doubling retry delay: the longest a node stays cut off after Redis
  *     is reachable again
  * @param connectTimeout how long one connection attempt may take
+ * @param commandTimeout how long Redis may take to answer a command (SUBSCRIBE, PUBLISH) before it
+ *     counts as failed; generous, because a burst of publishes queues behind itself
  * @param keepAliveIdle idle time before TCP keep-alive probes start (three probes, one second
  *     apart), so a silently vanished Redis is noticed even when no message flows
  */
@@ -31,6 +33,7 @@ public record RedisConfig(
     Duration reconnectMin,
     Duration reconnectMax,
     Duration connectTimeout,
+    Duration commandTimeout,
     Duration keepAliveIdle) {
 
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9._@:-]{1,128}");
@@ -42,6 +45,7 @@ public record RedisConfig(
     Objects.requireNonNull(reconnectMin, "reconnectMin");
     Objects.requireNonNull(reconnectMax, "reconnectMax");
     Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(commandTimeout, "commandTimeout");
     Objects.requireNonNull(keepAliveIdle, "keepAliveIdle");
     try {
       RedisURI.create(uri);
@@ -65,6 +69,9 @@ public record RedisConfig(
     if (connectTimeout.isNegative() || connectTimeout.isZero()) {
       throw new IllegalArgumentException("connectTimeout must be > 0");
     }
+    if (commandTimeout.isNegative() || commandTimeout.isZero()) {
+      throw new IllegalArgumentException("commandTimeout must be > 0");
+    }
     if (keepAliveIdle.toSeconds() < 1) {
       throw new IllegalArgumentException("keepAliveIdle must be >= 1s (TCP counts in seconds)");
     }
@@ -83,27 +90,56 @@ public record RedisConfig(
         Duration.ofMillis(100),
         Duration.ofSeconds(2),
         Duration.ofSeconds(2),
+        Duration.ofSeconds(10),
         Duration.ofSeconds(5));
   }
 
   public RedisConfig withUri(String uri) {
     return new RedisConfig(
-        uri, node, channelPrefix, reconnectMin, reconnectMax, connectTimeout, keepAliveIdle);
+        uri,
+        node,
+        channelPrefix,
+        reconnectMin,
+        reconnectMax,
+        connectTimeout,
+        commandTimeout,
+        keepAliveIdle);
   }
 
   public RedisConfig withNode(String node) {
     return new RedisConfig(
-        uri, node, channelPrefix, reconnectMin, reconnectMax, connectTimeout, keepAliveIdle);
+        uri,
+        node,
+        channelPrefix,
+        reconnectMin,
+        reconnectMax,
+        connectTimeout,
+        commandTimeout,
+        keepAliveIdle);
   }
 
   public RedisConfig withChannelPrefix(String channelPrefix) {
     return new RedisConfig(
-        uri, node, channelPrefix, reconnectMin, reconnectMax, connectTimeout, keepAliveIdle);
+        uri,
+        node,
+        channelPrefix,
+        reconnectMin,
+        reconnectMax,
+        connectTimeout,
+        commandTimeout,
+        keepAliveIdle);
   }
 
   public RedisConfig withReconnect(Duration reconnectMin, Duration reconnectMax) {
     return new RedisConfig(
-        uri, node, channelPrefix, reconnectMin, reconnectMax, connectTimeout, keepAliveIdle);
+        uri,
+        node,
+        channelPrefix,
+        reconnectMin,
+        reconnectMax,
+        connectTimeout,
+        commandTimeout,
+        keepAliveIdle);
   }
 
   /** {@code <host>-<6 hex digits>}: unique per process start, readable in logs. */

@@ -12,6 +12,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -120,7 +121,7 @@ public final class RedisPubSub implements PubSub {
     this.ownChannel = ownChannelName.getBytes(StandardCharsets.UTF_8);
 
     this.redisUri = RedisURI.create(config.uri());
-    redisUri.setTimeout(config.connectTimeout());
+    redisUri.setTimeout(config.commandTimeout());
     // Two I/O threads suffice for two connections; Lettuce's default is one per core.
     this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).build();
     this.client = RedisClient.create(resources);
@@ -190,6 +191,17 @@ public final class RedisPubSub implements PubSub {
     dropped.forEach((reason, count) -> drops.put(reason, count.sum()));
     return new RedisStats(
         published.sum(), publishFailed.sum(), received.sum(), ownEchoes.sum(), drops);
+  }
+
+  /** Commands on the current connection, or null while Redis is down (for {@link RedisLease}). */
+  RedisAsyncCommands<byte[], byte[]> commands() {
+    Link current = link;
+    return current == null ? null : current.publisher().async();
+  }
+
+  /** Distinguishes this process from a restarted one with the same node name. */
+  long instance() {
+    return instance;
   }
 
   /** The Redis channel of {@code node}'s direct messages. */

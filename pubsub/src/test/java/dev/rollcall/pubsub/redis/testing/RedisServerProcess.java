@@ -183,6 +183,7 @@ public final class RedisServerProcess implements AutoCloseable {
       synchronized (RedisServerProcess.class) {
         if (binary == null) {
           binary = locate();
+          System.err.println("redis tests run " + binary);
         }
         found = binary;
       }
