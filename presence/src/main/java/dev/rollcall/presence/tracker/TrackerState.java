@@ -473,6 +473,12 @@ public final class TrackerState {
     return out;
   }
 
+  /** Every entry held of {@code replica}, listed or not. */
+  public List<Entry> entries(Replica replica) {
+    Known known = replicas.get(replica);
+    return known == null ? List.of() : List.copyOf(known.values.values());
+  }
+
   /** Every entry held, listed or not. */
   public int size() {
     int size = 0;
