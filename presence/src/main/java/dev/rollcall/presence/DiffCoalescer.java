@@ -37,16 +37,26 @@ final class DiffCoalescer {
     boolean retired;
   }
 
+  /** Runs a task after a delay (a scheduler thread in production, by hand in tests). */
+  @FunctionalInterface
+  interface Timer {
+    void schedule(Runnable task, long delayNanos);
+
+    static Timer of(ScheduledExecutorService scheduler) {
+      return (task, delayNanos) -> scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
   private final PubSub pubSub;
   private final long windowNanos;
-  private final ScheduledExecutorService scheduler;
+  private final Timer scheduler;
   private final BiFunction<String, List<KeyedMeta>, Map<String, Map<String, Object>>> render;
   private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
 
   DiffCoalescer(
       PubSub pubSub,
       Duration window,
-      ScheduledExecutorService scheduler,
+      Timer scheduler,
       BiFunction<String, List<KeyedMeta>, Map<String, Map<String, Object>>> render) {
     this.pubSub = pubSub;
     this.windowNanos = window.toNanos();
@@ -75,7 +85,7 @@ final class DiffCoalescer {
         if (windowNanos == 0) {
           send(topic, diff);
         } else if (wasEmpty) {
-          scheduler.schedule(() -> flush(topic), windowNanos, TimeUnit.NANOSECONDS);
+          scheduler.schedule(() -> flush(topic), windowNanos);
         }
         return;
       }

@@ -39,7 +39,9 @@ public final class TrackerPresence implements Presence {
                     .daemon()
                     .name("rollcall-presence-diffs-" + pubSub.node())
                     .unstarted(r));
-    this.diffs = new DiffCoalescer(pubSub, config.diffWindow(), diffScheduler, this::render);
+    this.diffs =
+        new DiffCoalescer(
+            pubSub, config.diffWindow(), DiffCoalescer.Timer.of(diffScheduler), this::render);
     this.tracker = Tracker.start(pubSub, config.tracker(), diffs::add);
   }
 
