@@ -550,6 +550,14 @@ public final class Tracker implements AutoCloseable {
 
   // ---- for tests -----------------------------------------------------------------------------
 
+  /**
+   * Returns once the tracker's thread has handled everything queued before the call (tests and
+   * benchmarks; never needed for correctness).
+   */
+  public void sync() {
+    inspect(state -> null);
+  }
+
   /** Runs {@code read} on the tracker's thread with its state (tests and diagnostics only). */
   <T> T inspect(java.util.function.Function<TrackerState, T> read) {
     try {
