@@ -9,7 +9,6 @@ import dev.rollcall.presence.Presence;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The lobby every page joins ({@code notifications:lobby}): gives the hero a name, tracks them in
@@ -65,14 +64,6 @@ public final class NotificationsChannel implements Channel {
             : lobby.names().draw();
     name = lobby.roster().claim(identity, wanted, this::isPresent);
     String claimed = name;
-    AtomicBoolean released = new AtomicBoolean();
-    Runnable release =
-        () -> {
-          if (released.compareAndSet(false, true)) {
-            lobby.roster().release(claimed, identity);
-          }
-        };
-    socket.onExit(reason -> release.run());
     try {
       socket.assigns().put("user_name", name);
       socket.subscribe(personalTopic(name));
@@ -80,13 +71,15 @@ public final class NotificationsChannel implements Channel {
       meta.put("online_at", String.valueOf(lobby.clock().millis() / 1000));
       meta.put("user_name", name);
       if (lobby.presence().track(socket, name, meta) instanceof Presence.Result.Error error) {
-        release.run();
+        lobby.roster().release(claimed, identity);
         return JoinResult.refuse("presence " + error.reason());
       }
     } catch (RuntimeException e) {
-      release.run();
+      lobby.roster().release(claimed, identity);
       throw e;
     }
+    // Registered after track, so the name stays claimed until the presence entry is gone.
+    socket.onExit(reason -> lobby.roster().release(claimed, identity));
     socket.send(AfterJoin.INSTANCE);
     return JoinResult.ok();
   }
