@@ -9,6 +9,7 @@ import dev.rollcall.channels.protocol.Serializer;
 import dev.rollcall.pubsub.Delivery;
 import dev.rollcall.pubsub.Subscriber;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -58,6 +59,9 @@ final class Connection implements Outbound {
     this.stats = stats;
     this.fastlaneKey = FASTLANE_KEYS.computeIfAbsent(serializer, FastlaneKey::new);
   }
+
+  /** Memo value of a broadcast that could not be encoded. */
+  private static final ByteBuf UNENCODABLE = Unpooled.unreleasableBuffer(Unpooled.buffer(0));
 
   /** Memo key of a broadcast's frame for one serializer. */
   private record FastlaneKey(Serializer serializer) {}
@@ -120,22 +124,29 @@ final class Connection implements Outbound {
     if (closing) {
       return;
     }
-    ByteBuf shared =
-        delivery.memo(
-            fastlaneKey,
-            key -> {
-              stats.fastlaneEncodes.increment();
-              return FrameBytes.shared(
-                  key.serializer()
-                      .encode(
-                          new Message(
-                              null,
-                              null,
-                              broadcast.topic(),
-                              broadcast.event(),
-                              broadcast.payload())));
-            });
-    enqueue(shared.duplicate());
+    ByteBuf shared = delivery.memo(fastlaneKey, key -> fastlaneFrame(key.serializer(), broadcast));
+    if (shared != UNENCODABLE) {
+      enqueue(shared.duplicate());
+    }
+  }
+
+  /**
+   * Once per delivery and serializer; a payload it cannot encode is logged once, not per client.
+   */
+  private ByteBuf fastlaneFrame(Serializer serializer, Broadcast broadcast) {
+    stats.fastlaneEncodes.increment();
+    try {
+      return FrameBytes.shared(
+          serializer.encode(
+              new Message(null, null, broadcast.topic(), broadcast.event(), broadcast.payload())));
+    } catch (RuntimeException e) {
+      log.error(
+          "dropping broadcast {} on {}: cannot encode its payload: {}",
+          broadcast.event(),
+          broadcast.topic(),
+          e.toString());
+      return UNENCODABLE;
+    }
   }
 
   @Override
