@@ -298,7 +298,13 @@ public final class ClientSocket {
 
   void onFrame(WebSocketFrame frame) {
     switch (frame) {
-      case TextWebSocketFrame text -> deliver(decodeText(text.content()));
+      case TextWebSocketFrame text -> {
+        if (options.rawText()) {
+          options.listener().onText(this, text.text());
+        } else {
+          deliver(decodeText(text.content()));
+        }
+      }
       case BinaryWebSocketFrame binary -> deliver(decodeBinary(binary.content()));
       case PingWebSocketFrame ping ->
           channel.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
