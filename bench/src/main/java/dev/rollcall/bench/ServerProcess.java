@@ -62,18 +62,31 @@ final class ServerProcess implements AutoCloseable {
    */
   static ServerProcess startRollcall(Path root, String jvmOptions, Duration limit)
       throws IOException, InterruptedException {
+    return startRollcall(List.of(root.resolve("rollcall").toString()), root, jvmOptions, limit);
+  }
+
+  /** {@code java -jar rollcall-dispatch.jar --port P ...}: the built jar, without the launcher. */
+  static ServerProcess startRollcallJar(Path jar, String jvmOptions, Duration limit)
+      throws IOException, InterruptedException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(List.of(jvmOptions.trim().split("\\s+")));
+    command.addAll(List.of("-jar", jar.toString()));
+    return startRollcall(command, jar.getParent(), "", limit);
+  }
+
+  private static ServerProcess startRollcall(
+      List<String> launch, Path dir, String jvmOptions, Duration limit)
+      throws IOException, InterruptedException {
     int port = freePort();
     Path log = Files.createTempFile("rollcall-bench-server", ".log");
+    List<String> command = new ArrayList<>(launch);
+    command.addAll(
+        List.of(
+            "--port", Integer.toString(port), "--host", "127.0.0.1", "--notify-interval", "1h"));
     var builder =
-        new ProcessBuilder(
-                root.resolve("rollcall").toString(),
-                "--port",
-                Integer.toString(port),
-                "--host",
-                "127.0.0.1",
-                "--notify-interval",
-                "1h")
-            .directory(root.toFile())
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     builder.environment().put("ROLLCALL_JAVA_OPTS", jvmOptions);
@@ -150,7 +163,7 @@ final class ServerProcess implements AutoCloseable {
   /** Server memory now: heap after a forced full GC, and RSS. */
   Memory memory() {
     try {
-      if (protocol == Worker.Protocol.SOCKETIO && process != null) {
+      if (protocol == Worker.Protocol.SOCKETIO) {
         var response =
             HTTP.send(
                 HttpRequest.newBuilder(URI.create(url + "/stats"))
