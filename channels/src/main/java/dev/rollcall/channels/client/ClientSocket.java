@@ -328,6 +328,7 @@ public final class ClientSocket {
     if (heartbeat != null) {
       heartbeat.cancel(false);
     }
+    boolean wasOpen = connected.isDone() && !connected.isCompletedExceptionally();
     failConnect(new ClosedChannelException());
     CloseStatus status = closeFrame == null ? CloseStatus.abnormal() : closeFrame;
     if (pendingReplies != null) {
@@ -335,7 +336,8 @@ public final class ClientSocket {
       pendingReplies.values().forEach(reply -> reply.completeExceptionally(gone));
       pendingReplies = null;
     }
-    if (closed.complete(status) && options.listener() != null && connected.isDone()) {
+    // A connect that failed is reported by its future only, not as a close.
+    if (closed.complete(status) && options.listener() != null && wasOpen) {
       options.listener().onClose(this, status);
     }
   }
