@@ -186,9 +186,7 @@ public final class BenchMain {
             BenchMain.class.getName()));
     command.addAll(
         options.workerArgs(
-            server.url.toString(),
-            server.protocol == Worker.Protocol.SOCKETIO ? "socketio" : "phoenix",
-            index));
+            server.url.toString(), server.protocol == Worker.Protocol.SOCKETIO, index));
     return command;
   }
 

@@ -216,10 +216,20 @@ record BenchOptions(
         workerIndex);
   }
 
-  /** The arguments that make a worker process run this same bench, share {@code index}. */
-  List<String> workerArgs(String url, String protocol, int index) {
+  /**
+   * The arguments that make a worker process run this same bench, share {@code index}, against one
+   * server: a Phoenix one as {@code --url}, or the baseline as {@code --baseline}.
+   */
+  List<String> workerArgs(String url, boolean socketIo, int index) {
     List<String> args = new ArrayList<>();
-    args.addAll(List.of("--scenario", scenario.id(), "--url", url, "--baseline", protocol));
+    args.addAll(
+        List.of(
+            "--scenario",
+            scenario.id(),
+            "--url",
+            socketIo ? "none" : url,
+            "--baseline",
+            socketIo ? url : "none"));
     args.addAll(List.of("--connections", Integer.toString(connections)));
     args.addAll(List.of("--ramp-rate", Integer.toString(rampRate), "--topic", topic));
     args.addAll(List.of("--heartbeat", heartbeat.toMillis() + "ms"));

@@ -109,7 +109,15 @@ abstract sealed class WorkerHandle permits WorkerHandle.InProcess, WorkerHandle.
           String type = space < 0 ? line : line.substring(0, space);
           String body = space < 0 ? "" : line.substring(space + 1);
           switch (type) {
-            case "progress" -> progress.putAll(JSON.readValue(body, Map.class));
+            case "progress" -> {
+              Map<?, ?> values = JSON.readValue(body, Map.class);
+              values.forEach(
+                  (key, value) -> {
+                    if (value instanceof Number number) {
+                      progress.put(String.valueOf(key), number);
+                    }
+                  });
+            }
             case "ready" -> ready.complete(null);
             case "report" -> report.complete(JSON.readValue(body, WorkerReport.class));
             default -> {} // stray output

@@ -18,14 +18,14 @@ final class WorkerMain {
   static int run(BenchOptions options) throws Exception {
     PrintStream out = System.out;
     long deadline = System.nanoTime() + options.hardLimit().toNanos();
-    Worker.Protocol protocol =
-        options.baseline().equals("socketio") ? Worker.Protocol.SOCKETIO : Worker.Protocol.PHOENIX;
+    boolean socketIo = options.target().equals("none");
+    Worker.Protocol protocol = socketIo ? Worker.Protocol.SOCKETIO : Worker.Protocol.PHOENIX;
     Worker[] holder = new Worker[1];
     Worker worker =
         new Worker(
             options,
             protocol,
-            URI.create(options.target()),
+            URI.create(socketIo ? options.baseline() : options.target()),
             options.workerIndex(),
             options.workers(),
             deadline,
