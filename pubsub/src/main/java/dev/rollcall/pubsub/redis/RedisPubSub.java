@@ -25,13 +25,16 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -97,9 +100,8 @@ public final class RedisPubSub implements PubSub {
       return connection == subscription || connection == publisher;
     }
 
-    void close() {
-      subscription.closeAsync();
-      publisher.closeAsync();
+    CompletableFuture<Void> close() {
+      return CompletableFuture.allOf(subscription.closeAsync(), publisher.closeAsync());
     }
   }
 
@@ -277,7 +279,13 @@ public final class RedisPubSub implements PubSub {
           Link current = link;
           link = null;
           if (current != null) {
-            current.close();
+            try {
+              current.close().get(2, TimeUnit.SECONDS); // before shutdown, which would close again
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+              // the client shutdown below releases what is left
+            }
           }
         });
     connector.shutdown();
