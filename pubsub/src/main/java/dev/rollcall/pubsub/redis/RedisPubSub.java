@@ -379,6 +379,10 @@ public final class RedisPubSub implements PubSub {
       drop(channel, DropReason.UNDECODABLE, codec.kind() + ": " + e);
       return;
     }
+    if (message == null) {
+      drop(channel, DropReason.UNDECODABLE, codec.kind() + ": decoded to null");
+      return;
+    }
     local.deliver(new Delivery(envelope.topic(), message, null));
   }
 
