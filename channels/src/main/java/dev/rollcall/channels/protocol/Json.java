@@ -3,12 +3,17 @@ package dev.rollcall.channels.protocol;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The one Jackson setup every JSON serializer shares. Stateless and thread-safe (ObjectMapper is,
@@ -44,8 +49,35 @@ final class Json {
     }
   }
 
+  /**
+   * Writes plain JSON values (the usual payloads) straight to the generator, and hands anything
+   * else (records, beans, RawValue) to databind, which is several times slower per call.
+   */
   static void writeValue(JsonGenerator generator, Object value) throws IOException {
-    MAPPER.writeValue(generator, value);
+    switch (value) {
+      case null -> generator.writeNull();
+      case String string -> generator.writeString(string);
+      case Map<?, ?> map -> {
+        generator.writeStartObject();
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+          generator.writeFieldName(String.valueOf(entry.getKey()));
+          writeValue(generator, entry.getValue());
+        }
+        generator.writeEndObject();
+      }
+      case List<?> list -> {
+        generator.writeStartArray();
+        for (Object element : list) {
+          writeValue(generator, element);
+        }
+        generator.writeEndArray();
+      }
+      case Integer number -> generator.writeNumber(number);
+      case Long number -> generator.writeNumber(number);
+      case Double number -> generator.writeNumber(number);
+      case Boolean bool -> generator.writeBoolean(bool);
+      default -> MAPPER.writeValue(generator, value);
+    }
   }
 
   static JsonParser parser(String text) throws IOException {
@@ -56,9 +88,48 @@ final class Json {
     return MAPPER.getFactory().createParser(bytes);
   }
 
-  /** Reads the value whose first token is the parser's current token. */
+  /**
+   * Reads the value whose first token is the parser's current token, as databind's untyped reader
+   * would (LinkedHashMap, ArrayList, String, Integer/Long/BigInteger, Double, Boolean, null) but
+   * without its per-call setup. Depth is bounded by the parser's nesting limit.
+   */
   static Object readValue(JsonParser parser) throws IOException {
-    return MAPPER.readValue(parser, Object.class);
+    JsonToken token = parser.currentToken();
+    if (token == null) {
+      throw new JsonParseException(parser, "unexpected end of input");
+    }
+    return switch (token) {
+      case START_OBJECT -> {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
+          parser.nextToken();
+          map.put(key, readValue(parser));
+        }
+        if (parser.currentToken() != JsonToken.END_OBJECT) {
+          throw new JsonParseException(parser, "unterminated object");
+        }
+        yield map;
+      }
+      case START_ARRAY -> {
+        List<Object> list = new ArrayList<>();
+        for (JsonToken next = parser.nextToken();
+            next != JsonToken.END_ARRAY;
+            next = parser.nextToken()) {
+          if (next == null) {
+            throw new JsonParseException(parser, "unterminated array");
+          }
+          list.add(readValue(parser));
+        }
+        yield list;
+      }
+      case VALUE_STRING -> parser.getText();
+      case VALUE_NUMBER_INT -> parser.getNumberValue();
+      case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NULL -> null;
+      default -> throw new JsonParseException(parser, "unexpected " + token);
+    };
   }
 
   /** After the top-level value: anything but end of input is an error. */

@@ -1,0 +1,94 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Presence, Socket } from "phoenix";
+import { fetchToken, storedToken } from "./identity.js";
+
+const TOPIC = "notifications:lobby";
+const KEEP = 5;
+// A failing connection may mean the token expired or the server restarted with a new secret.
+const TOKEN_RETRY_MS = 5000;
+
+// The seed's useEffect flow: connect, join the lobby, follow presence and notifications.
+export function useDispatch() {
+  const [userName, setUserName] = useState(null);
+  const [heroes, setHeroes] = useState([]);
+  const [notifications, setNotifications] = useState([]);
+  const [connection, setConnection] = useState("connecting");
+  const [joinError, setJoinError] = useState(null);
+  const channelRef = useRef(null);
+  const received = useRef(0);
+
+  useEffect(() => {
+    let socket = null;
+    let cancelled = false;
+    let lastTokenFetch = 0;
+
+    const start = async () => {
+      try {
+        await fetchToken();
+      } catch (e) {
+        // Still try: without a token the server treats us as an anonymous hero.
+        console.warn(e);
+      }
+      lastTokenFetch = Date.now();
+      if (cancelled) return;
+
+      socket = new Socket("/socket", { authToken: () => storedToken() || undefined });
+      socket.onOpen(() => setConnection("connected"));
+      socket.onError(() => {
+        setConnection("reconnecting");
+        if (Date.now() - lastTokenFetch > TOKEN_RETRY_MS) {
+          lastTokenFetch = Date.now();
+          fetchToken().catch(() => {});
+        }
+      });
+      socket.onClose(() => setConnection((state) => (state === "connected" ? "reconnecting" : state)));
+      socket.connect();
+
+      const channel = socket.channel(TOPIC, {});
+      const presence = new Presence(channel);
+      presence.onSync(() => {
+        const list = presence.list((name, { metas }) => ({
+          name,
+          onlineAt: Math.min(...metas.map((meta) => Number(meta.online_at))),
+          connections: metas.length,
+        }));
+        list.sort((a, b) => a.name.localeCompare(b.name));
+        setHeroes(list);
+      });
+      channel.on("user_info", ({ user_name }) => setUserName(user_name));
+      channel.on("notification", (notification) => {
+        const id = ++received.current;
+        setNotifications((previous) => [{ id, ...notification }, ...previous].slice(0, KEEP));
+      });
+      channel
+        .join()
+        .receive("ok", () => setJoinError(null))
+        .receive("error", ({ reason } = {}) => setJoinError(reason || "join refused"));
+      channelRef.current = channel;
+    };
+    start();
+
+    return () => {
+      cancelled = true;
+      channelRef.current = null;
+      if (socket) socket.disconnect();
+    };
+  }, []);
+
+  // Resolves to null when the server accepted the push, else to the error reason.
+  const push = useCallback(
+    (event, payload) =>
+      new Promise((resolve) => {
+        const channel = channelRef.current;
+        if (!channel) return resolve("not_connected");
+        channel
+          .push(event, payload)
+          .receive("ok", () => resolve(null))
+          .receive("error", ({ reason } = {}) => resolve(reason || "error"))
+          .receive("timeout", () => resolve("timeout"));
+      }),
+    [],
+  );
+
+  return { userName, heroes, notifications, connection, joinError, push };
+}

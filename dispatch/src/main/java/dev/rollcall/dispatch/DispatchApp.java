@@ -1,0 +1,143 @@
+package dev.rollcall.dispatch;
+
+import dev.rollcall.channels.Endpoint;
+import dev.rollcall.channels.EndpointConfig;
+import dev.rollcall.channels.Socket;
+import dev.rollcall.presence.Presence;
+import dev.rollcall.pubsub.LocalPubSub;
+import dev.rollcall.pubsub.PubSub;
+import java.time.Clock;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running application: PubSub, presence, the endpoint (page, socket, health, metrics, token)
+ * and the internal service, stopped in reverse order. Start and close from one thread (the
+ * launcher's); {@link #close} is idempotent.
+ */
+public final class DispatchApp implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DispatchApp.class);
+
+  private final LaunchOptions options;
+  private final PubSub pubSub;
+  private final Presence presence;
+  private final Endpoint endpoint;
+  private final NotificationsService service;
+  private final AtomicBoolean stopping;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private DispatchApp(
+      LaunchOptions options,
+      PubSub pubSub,
+      Presence presence,
+      Endpoint endpoint,
+      NotificationsService service,
+      AtomicBoolean stopping) {
+    this.options = options;
+    this.pubSub = pubSub;
+    this.presence = presence;
+    this.endpoint = endpoint;
+    this.service = service;
+    this.stopping = stopping;
+  }
+
+  public static DispatchApp start(LaunchOptions options, DispatchConfig config) {
+    Clock clock = Clock.systemUTC();
+    Cluster cluster = Cluster.open(options);
+    PubSub pubSub = cluster.pubSub();
+    Presence presence = openPresence(pubSub);
+    var metrics = new DispatchMetrics();
+    var names = new SuperheroNames();
+    var lobby =
+        new NotificationsChannel.Lobby(presence, new HeroRoster(), names, config, metrics, clock);
+    var tokens = new HeroTokens(config, clock);
+    Socket socket =
+        Socket.builder()
+            .channel("notifications:*", () -> new NotificationsChannel(lobby))
+            .connect(tokens::connect)
+            .build();
+    var stopping = new AtomicBoolean();
+    var endpointRef = new AtomicReference<Endpoint>();
+    Supplier<Endpoint> endpoint = endpointRef::get;
+    endpointRef.set(
+        Endpoint.builder()
+            .config(EndpointConfig.defaults().withHost(options.host()).withPort(options.port()))
+            .pubSub(pubSub)
+            .socket(socket)
+            .http("/healthz", new HealthRoute(options.node(), cluster.state(), stopping::get))
+            .http("/metrics", new MetricsRoute(endpoint, presence, metrics))
+            .http(
+                "/api/token",
+                new TokenRoute(
+                    tokens,
+                    names,
+                    name -> !presence.get(NotificationsChannel.LOBBY, name).isEmpty()))
+            .staticResources("public")
+            .start());
+    var service =
+        new NotificationsService(
+            presence,
+            pubSub,
+            cluster.activeDispatcher(),
+            config.notifyInterval(),
+            metrics,
+            clock,
+            new Random());
+    service.start();
+    return new DispatchApp(options, pubSub, presence, endpointRef.get(), service, stopping);
+  }
+
+  /** The presence tracker on {@code pubSub}. TODO(issue 3): wire the tracker once it is merged. */
+  private static Presence openPresence(PubSub pubSub) {
+    throw new UnsupportedOperationException("the presence tracker (issue 3) is not merged yet");
+  }
+
+  public int port() {
+    return endpoint.port();
+  }
+
+  public String node() {
+    return options.node();
+  }
+
+  /**
+   * Stops taking work: health says stopping, the service stops, channels end, connections close.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    stopping.set(true);
+    service.close();
+    endpoint.close();
+    if (presence instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("presence did not close cleanly: {}", e.toString());
+      }
+    }
+    pubSub.close();
+  }
+
+  /**
+   * How this node reaches the others: alone with in-process PubSub, or through Redis. The Redis
+   * helper (issue 5) supplies {@code RedisPubSub}, its connection state and a lease-based {@link
+   * ActiveDispatcher} here.
+   */
+  record Cluster(PubSub pubSub, Supplier<String> state, ActiveDispatcher activeDispatcher) {
+    static Cluster open(LaunchOptions options) {
+      if (options.redis() == null) {
+        return new Cluster(
+            new LocalPubSub(options.node()), () -> "disabled", ActiveDispatcher.always());
+      }
+      throw new UsageException(
+          "--redis needs the Redis PubSub (issue 5), which is not part of this build yet");
+    }
+  }
+}

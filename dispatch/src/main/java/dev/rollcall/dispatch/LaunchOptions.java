@@ -1,0 +1,156 @@
+package dev.rollcall.dispatch;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The launcher's command line: {@code --port}, {@code --host}, {@code --notify-interval}, {@code
+ * --node}, {@code --redis}, {@code --help}; each as {@code --flag value} or {@code --flag=value}.
+ *
+ * @param redis Redis URL for a cluster, or null for a single node with in-process PubSub
+ */
+public record LaunchOptions(
+    String host, int port, Duration notifyInterval, String node, URI redis, boolean help) {
+
+  public static final String USAGE =
+      """
+      Usage: rollcall [options]
+
+      Runs the superhero dispatch application: the page at /, the Phoenix socket at /socket,
+      GET /healthz and GET /metrics.
+
+      Options:
+        --port N              TCP port to listen on (default 4000; 0 picks a free one)
+        --host ADDR           address to bind (default 0.0.0.0)
+        --notify-interval D   how often the internal service notifies a random hero,
+                              e.g. 200ms, 5s, 1m (default 5s)
+        --node NAME           this node's name, unique in a cluster (default: host name
+                              and a random suffix)
+        --redis URL           join a cluster through Redis, e.g. redis://127.0.0.1:6379
+        --help                show this help
+
+      Environment:
+        ROLLCALL_SECRET       secret (32+ characters) that signs hero tokens; give every node
+                              of a cluster the same one (default: random per process)
+      """;
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+  public LaunchOptions {
+    if (port < 0 || port > 65535) {
+      throw new UsageException("--port must be 0..65535, got " + port);
+    }
+    if (host == null || host.isBlank()) {
+      throw new UsageException("--host must not be empty");
+    }
+    if (node == null || node.isBlank() || !node.matches("[A-Za-z0-9._@-]+")) {
+      throw new UsageException("--node must be letters, digits, '.', '_', '@' or '-', got " + node);
+    }
+  }
+
+  public static LaunchOptions defaults() {
+    return new LaunchOptions("0.0.0.0", 4000, Duration.ofSeconds(5), defaultNode(), null, false);
+  }
+
+  /** Parses {@code args}; throws {@link UsageException} with a message naming the bad flag. */
+  public static LaunchOptions parse(String... args) {
+    LaunchOptions options = defaults();
+    String host = options.host();
+    int port = options.port();
+    Duration interval = options.notifyInterval();
+    String node = options.node();
+    URI redis = null;
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String flag = arg;
+      String value = null;
+      int equals = arg.indexOf('=');
+      if (arg.startsWith("--") && equals > 0) {
+        flag = arg.substring(0, equals);
+        value = arg.substring(equals + 1);
+      }
+      if (flag.equals("--help") || flag.equals("-h")) {
+        help = true;
+        continue;
+      }
+      if (!flag.startsWith("--")) {
+        throw new UsageException("unexpected argument: " + arg);
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new UsageException(flag + " needs a value");
+        }
+        value = args[++i];
+      }
+      switch (flag) {
+        case "--port" -> port = parsePort(value);
+        case "--host" -> host = value;
+        case "--notify-interval" -> interval = parseDuration(value);
+        case "--node" -> node = value;
+        case "--redis" -> redis = parseRedis(value);
+        default -> throw new UsageException("unknown option: " + flag + " (see --help)");
+      }
+    }
+    return new LaunchOptions(host, port, interval, node, redis, help);
+  }
+
+  private static int parsePort(String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException("--port must be a number, got " + value);
+    }
+  }
+
+  /** {@code 200ms}, {@code 5s}, {@code 1m}, {@code 1h}. */
+  static Duration parseDuration(String value) {
+    Matcher matcher = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
+    if (!matcher.matches()) {
+      throw new UsageException(
+          "--notify-interval must be a number with ms, s, m or h (like 200ms or 5s), got " + value);
+    }
+    long amount = Long.parseLong(matcher.group(1));
+    Duration duration =
+        switch (matcher.group(2)) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          default -> Duration.ofHours(amount);
+        };
+    if (duration.compareTo(Duration.ofMillis(10)) < 0) {
+      throw new UsageException("--notify-interval must be at least 10ms, got " + value);
+    }
+    return duration;
+  }
+
+  private static URI parseRedis(String value) {
+    try {
+      URI uri = new URI(value);
+      if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+        throw new UsageException("--redis must be a redis:// URL, got " + value);
+      }
+      return uri;
+    } catch (java.net.URISyntaxException e) {
+      throw new UsageException("--redis must be a redis:// URL, got " + value);
+    }
+  }
+
+  private static String defaultNode() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9.-]", "");
+    } catch (UnknownHostException e) {
+      host = "";
+    }
+    String suffix = HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+    return (host.isEmpty() ? "node" : host) + "-" + suffix;
+  }
+}

@@ -1,0 +1,95 @@
+package dev.rollcall.dispatch;
+
+import dev.rollcall.channels.Endpoint;
+import dev.rollcall.channels.HttpRoute;
+import dev.rollcall.presence.Presence;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** {@code GET /metrics}: Prometheus text exposition format 0.0.4. */
+final class MetricsRoute implements HttpRoute {
+  private final Supplier<Endpoint> endpoint;
+  private final Presence presence;
+  private final DispatchMetrics metrics;
+
+  MetricsRoute(Supplier<Endpoint> endpoint, Presence presence, DispatchMetrics metrics) {
+    this.endpoint = endpoint;
+    this.presence = presence;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Response handle(Request request) {
+    Endpoint.Stats stats = endpoint.get().stats();
+    Map<String, Map<String, Object>> lobby = presence.list(NotificationsChannel.LOBBY);
+    long presences =
+        lobby.values().stream()
+            .mapToLong(entry -> entry.get("metas") instanceof List<?> metas ? metas.size() : 0)
+            .sum();
+    var text = new StringBuilder();
+    gauge(text, "rollcall_connections", "Open WebSocket connections.", stats.connections());
+    gauge(text, "rollcall_channels", "Joined channels on this node.", stats.channels());
+    gauge(text, "rollcall_heroes", "Heroes present in the lobby (cluster-wide).", lobby.size());
+    gauge(
+        text,
+        "rollcall_presences",
+        "Presence entries (metas) in the lobby (cluster-wide).",
+        presences);
+    counter(
+        text, "rollcall_messages_in_total", "Frames received from clients.", stats.messagesIn());
+    counter(text, "rollcall_messages_out_total", "Frames sent to clients.", stats.messagesOut());
+    counter(
+        text,
+        "rollcall_dispatches_total",
+        "Notifications sent by the internal service from this node.",
+        metrics.dispatches());
+    labelled(
+        text,
+        "rollcall_notifications_total",
+        "Notifications sent by heroes, by kind.",
+        "kind",
+        metrics.notificationsByKind());
+    labelled(
+        text,
+        "rollcall_notify_rejected_total",
+        "Notify pushes refused, by reason.",
+        "reason",
+        metrics.rejectedByReason());
+    return new Response(
+        200,
+        "text/plain; version=0.0.4; charset=utf-8",
+        text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void gauge(StringBuilder text, String name, String help, long value) {
+    header(text, name, help, "gauge");
+    text.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void counter(StringBuilder text, String name, String help, long value) {
+    header(text, name, help, "counter");
+    text.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void labelled(
+      StringBuilder text, String name, String help, String label, Map<String, Long> values) {
+    header(text, name, help, "counter");
+    values.forEach(
+        (key, value) ->
+            text.append(name)
+                .append('{')
+                .append(label)
+                .append("=\"")
+                .append(key)
+                .append("\"} ")
+                .append(value)
+                .append('\n'));
+  }
+
+  private static void header(StringBuilder text, String name, String help, String type) {
+    text.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    text.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+}

@@ -1,0 +1,199 @@
+package dev.rollcall.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Runs the real launcher ({@code java -jar target/rollcall-dispatch.jar}) and drives it with the
+ * official phoenix client on Node ({@code src/test/js/lobby.test.js}) and with real Chromium
+ * ({@code browser.test.js}). A missing node or chromium skips loudly; under CI it fails.
+ */
+class DispatchEndToEndIT {
+  private static final boolean CI = "true".equals(System.getenv("CI"));
+  private static final Path JAR = Path.of(System.getProperty("dispatch.jar"));
+  private static final Path JS = Path.of(System.getProperty("dispatch.js"));
+  private static final Path TARGET = Path.of(System.getProperty("dispatch.target"));
+
+  @BeforeAll
+  static void installTestClients() throws Exception {
+    require("node", onPath("node"));
+    Path installed = JS.resolve("node_modules/.package-lock.json");
+    if (!Files.exists(installed)
+        || Files.getLastModifiedTime(installed)
+                .compareTo(Files.getLastModifiedTime(JS.resolve("package-lock.json")))
+            < 0) {
+      int exit = run(List.of("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"), Map.of());
+      assertThat(exit).as("npm ci in %s", JS).isZero();
+    }
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void officialPhoenixClientAgainstTheLauncher() throws Exception {
+    try (var server = Launcher.start("e2e-node", "200ms")) {
+      int exit =
+          run(
+              List.of("node", "--test", "--test-concurrency=1", "lobby.test.js"),
+              Map.of("DISPATCH_URL", server.url(), "NOTIFY_INTERVAL_MS", "200"));
+      assertThat(exit).as("node --test lobby.test.js (output above)").isZero();
+    }
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void twoPeopleInChromium() throws Exception {
+    String chrome = System.getenv("CHROME_PATH");
+    if (chrome == null || chrome.isBlank()) {
+      chrome = onPath("chromium");
+    }
+    require("chromium (set CHROME_PATH or apt-get install chromium)", chrome);
+    // An hour: the internal service stays quiet, so each page's 5-entry feed holds only our sends.
+    try (var server = Launcher.start("e2e-browser", "1h")) {
+      int exit =
+          run(
+              List.of("node", "--test", "--test-concurrency=1", "browser.test.js"),
+              Map.of(
+                  "DISPATCH_URL", server.url(),
+                  "CHROME_PATH", chrome,
+                  "SCREENSHOT_DIR", TARGET.toString()));
+      assertThat(exit).as("node --test browser.test.js (output above)").isZero();
+    }
+    assertThat(TARGET.resolve("browser-hero-A.png")).isNotEmptyFile();
+    assertThat(TARGET.resolve("browser-hero-B.png")).isNotEmptyFile();
+  }
+
+  /** Skips loudly when a tool is missing; under CI a missing tool is a failure. */
+  private static void require(String what, String path) {
+    if (path != null) {
+      return;
+    }
+    String message = "MISSING " + what + ": the end-to-end test cannot run";
+    if (CI) {
+      throw new AssertionError(message + " (CI=true, so this fails)");
+    }
+    System.err.println("\n!!!!!!!! " + message + " - SKIPPED !!!!!!!!\n");
+    Assumptions.abort(message);
+  }
+
+  private static String onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path candidate = Path.of(dir, command);
+      if (Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    return null;
+  }
+
+  private static int run(List<String> command, Map<String, String> env)
+      throws IOException, InterruptedException {
+    var builder = new ProcessBuilder(command).directory(JS.toFile()).inheritIO();
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    if (!process.waitFor(3, TimeUnit.MINUTES)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish in 3 minutes");
+    }
+    return process.exitValue();
+  }
+
+  /** The launcher as a user runs it, on a free loopback port. */
+  private record Launcher(Process process, int port, Path log) implements AutoCloseable {
+    static Launcher start(String node, String interval) throws IOException {
+      assertThat(JAR).as("the shaded jar (built in the package phase)").exists();
+      int port;
+      try (var probe = new ServerSocket(0)) {
+        port = probe.getLocalPort();
+      }
+      Path log = TARGET.resolve(node + ".log");
+      String java = ProcessHandle.current().info().command().orElse("java");
+      List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
+      command.addAll(
+          List.of(
+              "--port",
+              String.valueOf(port),
+              "--host",
+              "127.0.0.1",
+              "--node",
+              node,
+              "--notify-interval",
+              interval));
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      var launcher = new Launcher(process, port, log);
+      var http = HttpClient.newHttpClient();
+      try {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(100))
+            .ignoreExceptions()
+            .until(
+                () -> {
+                  if (!process.isAlive()) {
+                    throw new AssertionError(
+                        "launcher exited with " + process.exitValue() + ":\n" + launcher.output());
+                  }
+                  var response =
+                      http.send(
+                          HttpRequest.newBuilder(URI.create(launcher.url() + "/healthz")).build(),
+                          HttpResponse.BodyHandlers.ofString());
+                  return response.statusCode() == 200;
+                });
+      } catch (RuntimeException | Error e) {
+        launcher.close();
+        throw new AssertionError("launcher did not become healthy:\n" + launcher.output(), e);
+      }
+      return launcher;
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + port;
+    }
+
+    String output() {
+      try {
+        return Files.readString(log);
+      } catch (IOException e) {
+        return "(no log: " + e + ")";
+      }
+    }
+
+    /** SIGTERM, as Ctrl-C: the launcher shuts down gracefully and exits. */
+    @Override
+    public void close() {
+      process.destroy();
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          throw new AssertionError("launcher did not shut down on SIGTERM:\n" + output());
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+      System.out.println("---- launcher " + log.getFileName() + " ----\n" + output());
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.rollcall.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LaunchOptionsTest {
+
+  @Test
+  void defaultsMatchTheReadme() {
+    LaunchOptions options = LaunchOptions.parse();
+
+    assertThat(options.port()).isEqualTo(4000);
+    assertThat(options.host()).isEqualTo("0.0.0.0");
+    assertThat(options.notifyInterval()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(options.redis()).isNull();
+    assertThat(options.node()).matches("[A-Za-z0-9.-]+-[0-9a-f]{4}");
+    assertThat(options.help()).isFalse();
+  }
+
+  @Test
+  void flagsTakeSeparateOrInlineValues() {
+    LaunchOptions options =
+        LaunchOptions.parse(
+            "--port",
+            "0",
+            "--host=127.0.0.1",
+            "--notify-interval",
+            "200ms",
+            "--node=a1",
+            "--redis",
+            "redis://127.0.0.1:6379");
+
+    assertThat(options)
+        .isEqualTo(
+            new LaunchOptions(
+                "127.0.0.1",
+                0,
+                Duration.ofMillis(200),
+                "a1",
+                URI.create("redis://127.0.0.1:6379"),
+                false));
+  }
+
+  @Test
+  void durationsTakeAUnit() {
+    assertThat(LaunchOptions.parseDuration("200ms")).isEqualTo(Duration.ofMillis(200));
+    assertThat(LaunchOptions.parseDuration("5s")).isEqualTo(Duration.ofSeconds(5));
+    assertThat(LaunchOptions.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
+    assertThat(LaunchOptions.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void helpIsAFlag() {
+    assertThat(LaunchOptions.parse("--help").help()).isTrue();
+    assertThat(LaunchOptions.USAGE).contains("--notify-interval", "--redis", "--node", "--port");
+  }
+
+  @Test
+  void badCommandLinesSayWhatIsWrong() {
+    assertThatThrownBy(() -> LaunchOptions.parse("--port", "http"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("--port must be a number, got http");
+    assertThatThrownBy(() -> LaunchOptions.parse("--port", "70000"))
+        .hasMessage("--port must be 0..65535, got 70000");
+    assertThatThrownBy(() -> LaunchOptions.parse("--notify-interval", "5"))
+        .hasMessage(
+            "--notify-interval must be a number with ms, s, m or h (like 200ms or 5s), got 5");
+    assertThatThrownBy(() -> LaunchOptions.parse("--notify-interval", "1ms"))
+        .hasMessage("--notify-interval must be at least 10ms, got 1ms");
+    assertThatThrownBy(() -> LaunchOptions.parse("--redis", "http://x"))
+        .hasMessage("--redis must be a redis:// URL, got http://x");
+    assertThatThrownBy(() -> LaunchOptions.parse("--colour", "red"))
+        .hasMessage("unknown option: --colour (see --help)");
+    assertThatThrownBy(() -> LaunchOptions.parse("--port")).hasMessage("--port needs a value");
+    assertThatThrownBy(() -> LaunchOptions.parse("4000")).hasMessage("unexpected argument: 4000");
+    assertThatThrownBy(() -> LaunchOptions.parse("--node", "a b"))
+        .hasMessage("--node must be letters, digits, '.', '_', '@' or '-', got a b");
+  }
+}

@@ -1,0 +1,18 @@
+package dev.rollcall.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SuperheroNamesTest {
+  @Test
+  void drawsNonBlankNamesThatVary() {
+    var names = new SuperheroNames(42);
+    var drawn = new java.util.HashSet<String>();
+    for (int i = 0; i < 20; i++) {
+      drawn.add(names.draw());
+    }
+
+    assertThat(drawn).hasSizeGreaterThan(10).allSatisfy(name -> assertThat(name).isNotBlank());
+  }
+}
