@@ -70,6 +70,7 @@ public final class RedisPubSub implements PubSub {
   private final CopyOnWriteArrayList<MessageCodec> codecs = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<Consumer<RedisHealth>> healthListeners =
       new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<RedisLease> leases = new CopyOnWriteArrayList<>();
   private final String broadcastChannelName;
   private final byte[] broadcastChannel;
   private final String ownChannelName;
@@ -201,6 +202,11 @@ public final class RedisPubSub implements PubSub {
     return current == null ? null : current.publisher().async();
   }
 
+  /** A lease on this connection, released by {@link #close()} (see {@link RedisLease#start}). */
+  void adopt(RedisLease lease) {
+    leases.add(lease);
+  }
+
   /** Distinguishes this process from a restarted one with the same node name. */
   long instance() {
     return instance;
@@ -268,12 +274,16 @@ public final class RedisPubSub implements PubSub {
     return local.subscriberCount(topic);
   }
 
-  /** Disconnects from Redis and drops every local subscription. Idempotent. */
+  /**
+   * Gives back the leases taken on this connection, disconnects from Redis and drops every local
+   * subscription. Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    leases.forEach(RedisLease::close); // while the connection is still there to release them
     connector.execute(
         () -> {
           Link current = link;
