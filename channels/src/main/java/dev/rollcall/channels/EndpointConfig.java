@@ -11,14 +11,27 @@ import java.util.Objects;
  * @param port TCP port; 0 picks a free one (see {@link Endpoint#port()})
  * @param socketPath mount point of the socket; the WebSocket is at {@code socketPath +
  *     "/websocket"}
- * @param idleTimeout a connection that sent nothing for this long is closed (Phoenix: 60 s; the
- *     client heartbeats every 30 s, so twice that tolerates one lost heartbeat)
+ * @param idleTimeout a connection that sent nothing for this long is closed with 1001 (Phoenix: 60
+ *     s; the client heartbeats every 30 s, so twice that tolerates one lost heartbeat)
  * @param maxFrameBytes larger frames close the connection with 1009 (Phoenix: unlimited)
  * @param maxChannelsPerSocket joins beyond this get {@code "too many channels joined"} (Phoenix:
  *     100)
  * @param allowedOrigins empty: no origin check; else an {@code Origin} header must match one entry
  *     ({@code "https://host:port"}, {@code "//host"}, {@code "//*.host"})
  * @param shutdownTimeout how long a graceful shutdown waits for channels to terminate
+ * @param maxConnections WebSocket connections this node accepts; the next upgrade gets HTTP 503 so
+ *     a load balancer or the client's backoff tries elsewhere (default 100k: about 1 GB of heap and
+ *     kernel buffers together at ~10 KB per connection)
+ * @param maxMessagesPerSecond steady rate of a socket's token bucket; a frame without a token gets
+ *     {@code {"reason":"rate_limited"}}, and a socket still over the limit after one more second's
+ *     worth of refused frames is closed with 1008 (issue 7)
+ * @param messageBurst bucket capacity; at least {@code maxChannelsPerSocket} so a reconnecting
+ *     client can rejoin all its channels at once
+ * @param maxOutboundBytes bytes a socket may have queued for a client that does not read; beyond it
+ *     the socket is closed with 1013 instead of growing the heap (default 4 MiB: four max-size
+ *     frames)
+ * @param maxTopicLength longer topics are refused on join with {@code "topic too long"} (255: the
+ *     longest topic a V2 binary frame can carry)
  */
 public record EndpointConfig(
     String host,
@@ -28,7 +41,12 @@ public record EndpointConfig(
     int maxFrameBytes,
     int maxChannelsPerSocket,
     List<String> allowedOrigins,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    int maxConnections,
+    int maxMessagesPerSecond,
+    int messageBurst,
+    int maxOutboundBytes,
+    int maxTopicLength) {
 
   public EndpointConfig {
     Objects.requireNonNull(host, "host");
@@ -51,6 +69,22 @@ public record EndpointConfig(
     }
     allowedOrigins = List.copyOf(allowedOrigins);
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("maxConnections must be at least 1");
+    }
+    if (maxMessagesPerSecond < 1) {
+      throw new IllegalArgumentException("maxMessagesPerSecond must be at least 1");
+    }
+    if (messageBurst < 1) {
+      throw new IllegalArgumentException("messageBurst must be at least 1");
+    }
+    if (maxOutboundBytes < 64 * 1024) {
+      throw new IllegalArgumentException(
+          "maxOutboundBytes must be at least 64 KiB, got " + maxOutboundBytes);
+    }
+    if (maxTopicLength < 1) {
+      throw new IllegalArgumentException("maxTopicLength must be at least 1");
+    }
   }
 
   public static EndpointConfig defaults() {
@@ -62,7 +96,12 @@ public record EndpointConfig(
         1 << 20,
         100,
         List.of(),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10),
+        100_000,
+        100,
+        200,
+        4 << 20,
+        255);
   }
 
   public EndpointConfig withHost(String host) {
@@ -74,7 +113,12 @@ public record EndpointConfig(
         maxFrameBytes,
         maxChannelsPerSocket,
         allowedOrigins,
-        shutdownTimeout);
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength);
   }
 
   public EndpointConfig withPort(int port) {
@@ -86,7 +130,29 @@ public record EndpointConfig(
         maxFrameBytes,
         maxChannelsPerSocket,
         allowedOrigins,
-        shutdownTimeout);
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength);
+  }
+
+  public EndpointConfig withSocketPath(String socketPath) {
+    return new EndpointConfig(
+        host,
+        port,
+        socketPath,
+        idleTimeout,
+        maxFrameBytes,
+        maxChannelsPerSocket,
+        allowedOrigins,
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength);
   }
 
   public EndpointConfig withIdleTimeout(Duration idleTimeout) {
@@ -98,7 +164,12 @@ public record EndpointConfig(
         maxFrameBytes,
         maxChannelsPerSocket,
         allowedOrigins,
-        shutdownTimeout);
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength);
   }
 
   public EndpointConfig withMaxFrameBytes(int maxFrameBytes) {
@@ -110,7 +181,12 @@ public record EndpointConfig(
         maxFrameBytes,
         maxChannelsPerSocket,
         allowedOrigins,
-        shutdownTimeout);
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength);
   }
 
   public EndpointConfig withMaxChannelsPerSocket(int maxChannelsPerSocket) {
@@ -122,7 +198,12 @@ public record EndpointConfig(
         maxFrameBytes,
         maxChannelsPerSocket,
         allowedOrigins,
-        shutdownTimeout);
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength);
   }
 
   public EndpointConfig withAllowedOrigins(List<String> allowedOrigins) {
@@ -134,6 +215,113 @@ public record EndpointConfig(
         maxFrameBytes,
         maxChannelsPerSocket,
         allowedOrigins,
-        shutdownTimeout);
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength);
+  }
+
+  public EndpointConfig withShutdownTimeout(Duration shutdownTimeout) {
+    return new EndpointConfig(
+        host,
+        port,
+        socketPath,
+        idleTimeout,
+        maxFrameBytes,
+        maxChannelsPerSocket,
+        allowedOrigins,
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength);
+  }
+
+  public EndpointConfig withMaxConnections(int maxConnections) {
+    return new EndpointConfig(
+        host,
+        port,
+        socketPath,
+        idleTimeout,
+        maxFrameBytes,
+        maxChannelsPerSocket,
+        allowedOrigins,
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength);
+  }
+
+  public EndpointConfig withMaxMessagesPerSecond(int maxMessagesPerSecond) {
+    return new EndpointConfig(
+        host,
+        port,
+        socketPath,
+        idleTimeout,
+        maxFrameBytes,
+        maxChannelsPerSocket,
+        allowedOrigins,
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength);
+  }
+
+  public EndpointConfig withMessageBurst(int messageBurst) {
+    return new EndpointConfig(
+        host,
+        port,
+        socketPath,
+        idleTimeout,
+        maxFrameBytes,
+        maxChannelsPerSocket,
+        allowedOrigins,
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength);
+  }
+
+  public EndpointConfig withMaxOutboundBytes(int maxOutboundBytes) {
+    return new EndpointConfig(
+        host,
+        port,
+        socketPath,
+        idleTimeout,
+        maxFrameBytes,
+        maxChannelsPerSocket,
+        allowedOrigins,
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength);
+  }
+
+  public EndpointConfig withMaxTopicLength(int maxTopicLength) {
+    return new EndpointConfig(
+        host,
+        port,
+        socketPath,
+        idleTimeout,
+        maxFrameBytes,
+        maxChannelsPerSocket,
+        allowedOrigins,
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength);
   }
 }

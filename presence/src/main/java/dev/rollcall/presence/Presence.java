@@ -1,20 +1,42 @@
 package dev.rollcall.presence;
 
 import dev.rollcall.channels.ChannelSocket;
+import dev.rollcall.pubsub.PubSub;
 import java.util.Map;
 
 /**
  * Who is on a topic (Phoenix.Presence), for channels. Reads come from this node's replicated view
  * and never wait on other nodes.
  *
- * <p>Lists have Phoenix's shape: {@code {key: {"metas": [{...meta, "phx_ref": ...}, ...]}}}.
- * Thread-safe.
+ * <p>Lists have Phoenix's shape: {@code {key: {"metas": [{...meta, "phx_ref": ...}, ...]}}}. Every
+ * change this node observes, local or from a peer, is broadcast to the topic's local subscribers as
+ * a {@code presence_diff} {@code {"joins": {...}, "leaves": {...}}} ({@link
+ * dev.rollcall.channels.Broadcast}). Thread-safe.
+ *
+ * <pre>{@code
+ * Presence presence = Presence.start(pubSub, PresenceConfig.defaults());
+ * // in a channel, after join:
+ * presence.track(socket, userName, Map.of("online_at", now));
+ * socket.push("presence_state", presence.list(socket.topic()));
+ * }</pre>
  */
-public interface Presence {
+public interface Presence extends AutoCloseable {
+
+  /** Starts presence on this node, replicating through {@code pubSub}. */
+  static Presence start(PubSub pubSub, PresenceConfig config) {
+    return TrackerPresence.start(pubSub, config, PresenceFetch.IDENTITY);
+  }
+
+  /** Like {@link #start(PubSub, PresenceConfig)}, with Phoenix's {@code fetch/2} hook. */
+  static Presence start(PubSub pubSub, PresenceConfig config, PresenceFetch fetch) {
+    return TrackerPresence.start(pubSub, config, fetch);
+  }
 
   /**
    * Tracks {@code channel}'s process under {@code key} on its topic with {@code meta}; the entry is
-   * removed when the channel ends, however it ends.
+   * removed when the channel ends, however it ends. Errors: {@code "already_tracked"} (this channel
+   * already tracks {@code key}), {@code "invalid key: ..."} (empty or over 256 bytes), {@code
+   * "invalid meta: ..."} (not a JSON object).
    */
   Result track(ChannelSocket channel, String key, Map<String, Object> meta);
 
@@ -24,10 +46,20 @@ public interface Presence {
    */
   Result track(String ownerId, String topic, String key, Map<String, Object> meta);
 
+  /** Stops tracking; {@code "nopresence"} if {@code key} is not tracked by this channel. */
   Result untrack(ChannelSocket channel, String key);
 
-  /** Replaces the meta; the new meta carries the old {@code phx_ref} as {@code phx_ref_prev}. */
+  /** Stops tracking; {@code "nopresence"} if nothing is tracked there. */
+  Result untrack(String ownerId, String topic, String key);
+
+  /**
+   * Replaces the meta; the new meta carries the old {@code phx_ref} as {@code phx_ref_prev}. {@code
+   * "nopresence"} if {@code key} is not tracked by this channel.
+   */
   Result update(ChannelSocket channel, String key, Map<String, Object> meta);
+
+  /** Like {@link #update(ChannelSocket, String, Map)} for an owner id. */
+  Result update(String ownerId, String topic, String key, Map<String, Object> meta);
 
   /** Removes every entry of an owner (for instance a channel process that ended). */
   void untrackAll(String ownerId);
@@ -37,6 +69,10 @@ public interface Presence {
 
   /** {@code {"metas": [...]}} for {@code key} on {@code topic}, or an empty map. */
   Map<String, Object> get(String topic, String key);
+
+  /** Stops this node's presence; other nodes drop its presences at once. */
+  @Override
+  void close();
 
   /** Outcome of a change: ok with the new {@code phx_ref}, or an error that changed nothing. */
   sealed interface Result {

@@ -29,6 +29,6 @@ public interface Serializer {
    * null.
    */
   static Serializer forVsn(String vsn) {
-    throw new UnsupportedOperationException("issue 2: serializers");
+    return VsnRequirement.serializerFor(vsn);
   }
 }

@@ -1,0 +1,27 @@
+package dev.rollcall.channels.channel;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Endpoint-wide channel figures: live channel count and the serial that names each channel. */
+public final class ChannelCounters {
+  private final AtomicLong serial = new AtomicLong();
+  private final LongAdder live = new LongAdder();
+
+  long nextSerial() {
+    return serial.incrementAndGet();
+  }
+
+  void started() {
+    live.increment();
+  }
+
+  void ended() {
+    live.decrement();
+  }
+
+  /** Channels joined or joining right now, on every socket of the endpoint. */
+  public long live() {
+    return live.sum();
+  }
+}

@@ -1,0 +1,375 @@
+package dev.rollcall.channels.channel;
+
+import dev.rollcall.channels.Broadcast;
+import dev.rollcall.channels.Channel;
+import dev.rollcall.channels.ChannelSocket;
+import dev.rollcall.channels.ExitReason;
+import dev.rollcall.channels.JoinResult;
+import dev.rollcall.channels.Reply;
+import dev.rollcall.channels.Socket;
+import dev.rollcall.channels.UnhandledEventException;
+import dev.rollcall.channels.protocol.Message;
+import dev.rollcall.channels.protocol.ReplyPayload;
+import dev.rollcall.pubsub.Delivery;
+import dev.rollcall.pubsub.PubSub;
+import dev.rollcall.pubsub.Subscriber;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One joined topic on one socket, after Phoenix.Channel.Server: a mailbox whose mail is handled one
+ * at a time by the user's {@link Channel} on a virtual thread that exists only while there is mail.
+ *
+ * <p>Threading: one mailbox, callbacks serial; {@link #enqueue}, {@link #deliver}, {@link #push}
+ * and {@link #stop} are safe from any thread.
+ */
+public final class ChannelProcess implements ChannelSocket, Subscriber {
+  private static final Logger log = LoggerFactory.getLogger(ChannelProcess.class);
+  private static final ThreadFactory threads =
+      Thread.ofVirtual().name("rollcall-channel").factory();
+
+  private final SocketSession session;
+  private final Socket.Route route;
+  private final String topic;
+  private final String joinRef;
+  private final String replacedJoinRef;
+  private final long serial;
+  private final Map<String, Object> assigns;
+  private final ConcurrentLinkedQueue<Mail> mailbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final Subscriber infoSubscriber = delivery -> enqueue(new Mail.Info(delivery.message()));
+
+  private Channel channel;
+  private boolean joined;
+  private List<Consumer<ExitReason>> exitHooks;
+  private volatile ExitReason stopRequested;
+  private volatile boolean ended;
+  private volatile boolean terminated;
+  private CompletableFuture<Void> exit;
+
+  ChannelProcess(
+      SocketSession session,
+      Socket.Route route,
+      String topic,
+      String joinRef,
+      String replacedJoinRef,
+      long serial) {
+    this.session = session;
+    this.route = route;
+    this.topic = topic;
+    this.joinRef = joinRef;
+    this.replacedJoinRef = replacedJoinRef;
+    this.serial = serial;
+    this.assigns = new HashMap<>(session.seedAssigns());
+  }
+
+  // ---- mailbox
+
+  void enqueue(Mail mail) {
+    mailbox.add(mail);
+    if (running.compareAndSet(false, true)) {
+      threads.newThread(this::drain).start();
+    }
+  }
+
+  private void drain() {
+    do {
+      Mail mail;
+      while ((mail = mailbox.poll()) != null) {
+        ExitReason stop = stopRequested;
+        if (stop != null) {
+          end(stop);
+        }
+        if (!ended) {
+          handle(mail);
+        }
+      }
+      running.set(false);
+    } while (!mailbox.isEmpty() && running.compareAndSet(false, true));
+  }
+
+  private void handle(Mail mail) {
+    switch (mail) {
+      case Mail.Join join -> join(join.params(), join.ref());
+      case Mail.In in -> handleIn(in.message());
+      case Mail.Leave leave -> leave(leave.message());
+      case Mail.Info info -> handleInfo(info.message());
+      case Mail.Stop stop -> end(stop.reason());
+    }
+  }
+
+  /**
+   * Asks the channel to end with {@code reason} before any further mail; completes when it has
+   * ended (terminate and exit hooks ran).
+   */
+  CompletableFuture<Void> stop(ExitReason reason) {
+    if (stopRequested == null) {
+      stopRequested = reason;
+    }
+    CompletableFuture<Void> done = exitFuture();
+    enqueue(new Mail.Stop(reason));
+    return done;
+  }
+
+  private synchronized CompletableFuture<Void> exitFuture() {
+    if (exit == null) {
+      exit = ended ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
+    }
+    return exit;
+  }
+
+  // ---- callbacks
+
+  private void join(Object params, String ref) {
+    JoinResult result;
+    try {
+      channel = route.channel().get();
+      result = channel.join(topic, params, this);
+    } catch (Throwable e) {
+      log.error("join of {} crashed", topic, e);
+      result = null;
+    }
+    switch (result) {
+      case JoinResult.Ok ok -> {
+        joined = true;
+        session.pubSub().subscribe(topic, this);
+        reply(ref, "ok", ok.response());
+      }
+      case JoinResult.Error error -> reply(ref, "error", error.response());
+      case null -> reply(ref, "error", Map.of("reason", "join crashed"));
+    }
+    if (replacedJoinRef != null) {
+      // Phoenix order for a duplicate join: the new join's reply first, then the old one's close.
+      session.outbound().write(closeFrame(replacedJoinRef, Message.CLOSE));
+    }
+    if (!joined) {
+      end(ExitReason.STOPPED);
+    }
+  }
+
+  private void handleIn(Message message) {
+    Reply reply;
+    try {
+      reply = channel.handleIn(message.event(), message.payload(), this);
+    } catch (Throwable e) {
+      crash("handleIn " + message.event(), e);
+      return;
+    }
+    respond(message.ref(), reply);
+    if (reply instanceof Reply.Stop) {
+      end(ExitReason.STOPPED);
+    }
+  }
+
+  private void respond(String ref, Reply reply) {
+    switch (reply) {
+      case Reply.Status status -> reply(ref, status.status(), status.response());
+      case Reply.Stop stop -> respond(ref, stop.reply());
+      case Reply.None none -> {}
+      case null -> {}
+    }
+  }
+
+  private void leave(Message message) {
+    reply(message.ref(), "ok", Map.of());
+    end(ExitReason.LEFT);
+  }
+
+  private void handleInfo(Object message) {
+    try {
+      channel.handleInfo(message, this);
+    } catch (Throwable e) {
+      crash("handleInfo", e);
+    }
+  }
+
+  private void crash(String callback, Throwable e) {
+    if (e instanceof UnhandledEventException) {
+      log.warn("channel {} crashed: {}", topic, e.getMessage());
+    } else {
+      log.error("channel {} crashed in {}", topic, callback, e);
+    }
+    end(ExitReason.CRASHED);
+  }
+
+  /**
+   * Ends this channel once: subscriptions go, terminate and exit hooks run, the socket forgets it,
+   * and the client learns why (phx_close or phx_error, ref = join_ref as in Phoenix).
+   */
+  private void end(ExitReason reason) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    PubSub pubSub = session.pubSub();
+    pubSub.unsubscribeAll(this);
+    pubSub.unsubscribeAll(infoSubscriber);
+    if (joined) {
+      try {
+        channel.terminate(reason, this);
+      } catch (Throwable e) {
+        log.error("terminate of channel {} failed", topic, e);
+      }
+    }
+    terminated = true; // pushes from terminate still go out (a goodbye before a shutdown close)
+    Outbound out = session.outbound();
+    out.execute(() -> session.exited(this));
+    if (joined) {
+      switch (reason) {
+        case LEFT, STOPPED -> out.write(closeFrame(joinRef, Message.CLOSE));
+        case CRASHED -> out.write(closeFrame(joinRef, Message.ERROR));
+        case DUPLICATE_JOIN, SOCKET_CLOSED, SHUTDOWN -> {}
+      }
+    }
+    runExitHooks(reason);
+    session.counters().ended();
+    synchronized (this) {
+      if (exit != null) {
+        exit.complete(null);
+      }
+    }
+  }
+
+  private void runExitHooks(ExitReason reason) {
+    List<Consumer<ExitReason>> hooks;
+    synchronized (this) {
+      hooks = exitHooks;
+      exitHooks = null;
+    }
+    if (hooks == null) {
+      return;
+    }
+    for (Consumer<ExitReason> hook : hooks) {
+      try {
+        hook.accept(reason);
+      } catch (Throwable e) {
+        log.error("exit hook of channel {} failed", topic, e);
+      }
+    }
+  }
+
+  private Message closeFrame(String ref, String event) {
+    Object payload = event.equals(Message.ERROR) ? Map.of("reason", "channel_crash") : Map.of();
+    return new Message(ref, ref, topic, event, payload);
+  }
+
+  private void reply(String ref, String status, Object response) {
+    session
+        .outbound()
+        .write(new Message(joinRef, ref, topic, Message.REPLY, new ReplyPayload(status, response)));
+  }
+
+  // ---- fastlane
+
+  /** Own-topic deliveries: broadcasts go straight to the client, anything else to handleInfo. */
+  @Override
+  public void deliver(Delivery delivery) {
+    if (ended) {
+      return;
+    }
+    if (delivery.message() instanceof Broadcast broadcast) {
+      session.outbound().writeBroadcast(delivery, broadcast);
+    } else {
+      enqueue(new Mail.Info(delivery.message()));
+    }
+  }
+
+  // ---- ChannelSocket
+
+  @Override
+  public String id() {
+    return Long.toString(serial, 36);
+  }
+
+  @Override
+  public String topic() {
+    return topic;
+  }
+
+  @Override
+  public String joinRef() {
+    return joinRef;
+  }
+
+  @Override
+  public String socketId() {
+    return session.socketId();
+  }
+
+  @Override
+  public Map<String, String> connectParams() {
+    return session.connectParams();
+  }
+
+  @Override
+  public Map<String, Object> assigns() {
+    return assigns;
+  }
+
+  @Override
+  public void push(String event, Object payload) {
+    if (!terminated) {
+      session.outbound().write(new Message(joinRef, null, topic, event, payload));
+    }
+  }
+
+  @Override
+  public void broadcast(String event, Object payload) {
+    session.pubSub().broadcast(topic, new Broadcast(topic, event, payload));
+  }
+
+  @Override
+  public void broadcastFrom(String event, Object payload) {
+    session.pubSub().broadcastFrom(this, topic, new Broadcast(topic, event, payload));
+  }
+
+  @Override
+  public void subscribe(String other) {
+    if (!ended && !other.equals(topic)) {
+      session.pubSub().subscribe(other, infoSubscriber);
+    }
+  }
+
+  @Override
+  public void unsubscribe(String other) {
+    session.pubSub().unsubscribe(other, infoSubscriber);
+  }
+
+  @Override
+  public void send(Object message) {
+    enqueue(new Mail.Info(message));
+  }
+
+  @Override
+  public void onExit(Consumer<ExitReason> hook) {
+    synchronized (this) {
+      if (!ended) {
+        if (exitHooks == null) {
+          exitHooks = new ArrayList<>(1);
+        }
+        exitHooks.add(hook);
+        return;
+      }
+    }
+    hook.accept(stopRequested != null ? stopRequested : ExitReason.STOPPED);
+  }
+
+  @Override
+  public PubSub pubSub() {
+    return session.pubSub();
+  }
+
+  @Override
+  public String toString() {
+    return "channel " + topic + " (join_ref " + joinRef + ")";
+  }
+}

@@ -1,0 +1,244 @@
+package dev.rollcall.channels.channel;
+
+import dev.rollcall.channels.EndpointConfig;
+import dev.rollcall.channels.ExitReason;
+import dev.rollcall.channels.Socket;
+import dev.rollcall.channels.protocol.Message;
+import dev.rollcall.channels.protocol.ReplyPayload;
+import dev.rollcall.pubsub.PubSub;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol state of one connected socket, after Phoenix.Socket: which topics are joined, and
+ * what each inbound message means (heartbeat, join, leave, push) before it reaches a channel.
+ *
+ * <p>Confined to the connection's I/O thread: the transport calls {@link #handle}, {@link #closed}
+ * and {@link #shutdown} there, and channel processes reach {@link #exited} through {@link
+ * Outbound#execute}.
+ */
+public final class SocketSession {
+  private static final Logger log = LoggerFactory.getLogger(SocketSession.class);
+  private static final Map<String, Object> EMPTY = Map.of();
+
+  private final Socket socket;
+  private final EndpointConfig config;
+  private final PubSub pubSub;
+  private final Outbound out;
+  private final ChannelCounters counters;
+  private final Map<String, Object> assigns;
+  private final String socketId;
+  private final Map<String, String> connectParams;
+  private final LongSupplier nanoClock;
+  private final TokenBucket bucket;
+  private final Map<String, ChannelProcess> channels = new HashMap<>(4);
+  private int refusedInARow;
+  private boolean closing;
+
+  public SocketSession(
+      Socket socket,
+      EndpointConfig config,
+      PubSub pubSub,
+      Outbound out,
+      ChannelCounters counters,
+      Map<String, Object> assigns,
+      String socketId,
+      Map<String, String> connectParams,
+      LongSupplier nanoClock) {
+    this.socket = socket;
+    this.config = config;
+    this.pubSub = pubSub;
+    this.out = out;
+    this.counters = counters;
+    this.assigns = Map.copyOf(assigns);
+    this.socketId = socketId;
+    this.connectParams = Map.copyOf(connectParams);
+    this.nanoClock = nanoClock;
+    this.bucket =
+        new TokenBucket(
+            config.maxMessagesPerSecond(), config.messageBurst(), nanoClock.getAsLong());
+  }
+
+  /** One decoded inbound message (Phoenix.Socket handle_in). */
+  public void handle(Message message) {
+    if (closing) {
+      return;
+    }
+    if (!bucket.tryTake(nanoClock.getAsLong())) {
+      refuseOverRate(message);
+      return;
+    }
+    refusedInARow = 0;
+    String topic = message.topic();
+    String event = message.event();
+    if (topic == null || event == null) {
+      replyUnmatched(message);
+    } else if (Message.HEARTBEAT.equals(event) && Message.PHOENIX_TOPIC.equals(topic)) {
+      // Heartbeats never reach channels; the reply's join_ref is always null.
+      out.write(reply(null, message.ref(), topic, "ok", EMPTY));
+    } else if (Message.JOIN.equals(event)) {
+      join(message);
+    } else {
+      toChannel(message);
+    }
+  }
+
+  private void refuseOverRate(Message message) {
+    if (++refusedInARow > config.maxMessagesPerSecond()) {
+      log.info(
+          "closing socket {}: over {} messages/s for more than a second",
+          socketId,
+          config.maxMessagesPerSecond());
+      closing = true;
+      out.close(CloseCodes.POLICY_VIOLATION, "rate limited");
+      return;
+    }
+    out.write(
+        reply(
+            message.joinRef(),
+            message.ref(),
+            message.topic(),
+            "error",
+            Map.of("reason", "rate_limited")));
+  }
+
+  private void join(Message message) {
+    String topic = message.topic();
+    String joinRef = message.joinRef() != null ? message.joinRef() : message.ref();
+    if (topic.length() > config.maxTopicLength()) {
+      out.write(reply(joinRef, message.ref(), topic, "error", Map.of("reason", "topic too long")));
+      return;
+    }
+    Optional<Socket.Route> route = socket.route(topic);
+    if (route.isEmpty()) {
+      log.debug("ignoring unmatched topic \"{}\"", topic);
+      replyUnmatched(message);
+      return;
+    }
+    ChannelProcess existing = channels.get(topic);
+    if (existing == null && channels.size() >= config.maxChannelsPerSocket()) {
+      log.warn(
+          "refusing join of \"{}\": socket {} already has {} channels",
+          topic,
+          socketId,
+          channels.size());
+      out.write(
+          reply(
+              joinRef,
+              message.ref(),
+              topic,
+              "error",
+              Map.of("reason", "too many channels joined")));
+      return;
+    }
+    ChannelProcess process =
+        new ChannelProcess(
+            this,
+            route.get(),
+            topic,
+            joinRef,
+            existing == null ? null : existing.joinRef(),
+            counters.nextSerial());
+    if (existing != null) {
+      log.debug("duplicate join of \"{}\": closing the existing channel", topic);
+      existing.stop(ExitReason.DUPLICATE_JOIN);
+    }
+    channels.put(topic, process);
+    counters.started();
+    process.enqueue(new Mail.Join(message.payload(), message.ref()));
+  }
+
+  private void toChannel(Message message) {
+    ChannelProcess process = channels.get(message.topic());
+    if (process == null) {
+      if (Message.LEAVE.equals(message.event())) {
+        // Leaving a topic that is not joined succeeds (Phoenix).
+        out.write(reply(message.joinRef(), message.ref(), message.topic(), "ok", EMPTY));
+      } else {
+        replyUnmatched(message);
+      }
+      return;
+    }
+    if (message.joinRef() != null && !message.joinRef().equals(process.joinRef())) {
+      return; // stale join_ref: an earlier join of this topic; dropped without a reply (1.8.3+)
+    }
+    if (Message.LEAVE.equals(message.event())) {
+      channels.remove(message.topic());
+      process.enqueue(new Mail.Leave(message));
+    } else {
+      process.enqueue(new Mail.In(message));
+    }
+  }
+
+  private void replyUnmatched(Message message) {
+    out.write(
+        reply(null, message.ref(), message.topic(), "error", Map.of("reason", "unmatched topic")));
+  }
+
+  private static Message reply(
+      String joinRef, String ref, String topic, String status, Object response) {
+    return new Message(joinRef, ref, topic, Message.REPLY, new ReplyPayload(status, response));
+  }
+
+  /** A channel ended; forget it unless a newer join of its topic took its place. */
+  void exited(ChannelProcess process) {
+    channels.remove(process.topic(), process);
+  }
+
+  /** The connection is gone: every channel ends with {@link ExitReason#SOCKET_CLOSED}. */
+  public void closed() {
+    closing = true;
+    for (ChannelProcess process : channels.values()) {
+      process.stop(ExitReason.SOCKET_CLOSED);
+    }
+    channels.clear();
+  }
+
+  /** Ends every channel with {@link ExitReason#SHUTDOWN}; completes when all have terminated. */
+  public CompletableFuture<Void> shutdown() {
+    closing = true;
+    List<CompletableFuture<Void>> ends = new ArrayList<>(channels.size());
+    for (ChannelProcess process : channels.values()) {
+      ends.add(process.stop(ExitReason.SHUTDOWN));
+    }
+    return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new));
+  }
+
+  /** Channels joined or joining on this socket. */
+  public int channelCount() {
+    return channels.size();
+  }
+
+  // ---- for channel processes
+
+  Outbound outbound() {
+    return out;
+  }
+
+  PubSub pubSub() {
+    return pubSub;
+  }
+
+  ChannelCounters counters() {
+    return counters;
+  }
+
+  Map<String, Object> seedAssigns() {
+    return assigns;
+  }
+
+  String socketId() {
+    return socketId;
+  }
+
+  Map<String, String> connectParams() {
+    return connectParams;
+  }
+}

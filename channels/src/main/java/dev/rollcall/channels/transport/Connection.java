@@ -1,0 +1,220 @@
+package dev.rollcall.channels.transport;
+
+import dev.rollcall.channels.Broadcast;
+import dev.rollcall.channels.channel.CloseCodes;
+import dev.rollcall.channels.channel.Outbound;
+import dev.rollcall.channels.channel.SocketSession;
+import dev.rollcall.channels.protocol.Message;
+import dev.rollcall.channels.protocol.Serializer;
+import dev.rollcall.pubsub.Delivery;
+import dev.rollcall.pubsub.Subscriber;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One upgraded WebSocket connection: its serializer, its {@link SocketSession}, and the outbox
+ * through which every frame for this client passes.
+ *
+ * <p>Threading: producers on any thread (channel processes, publishers) encode on their own thread
+ * and queue; the connection's event loop drains the queue, writes everything and flushes once per
+ * drain, so a burst of broadcasts costs one syscall, not one per frame.
+ */
+final class Connection implements Outbound {
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+  /** Flush within a drain after this many bytes, so only what the kernel refuses stays queued. */
+  private static final int FLUSH_EVERY_BYTES = 64 * 1024;
+
+  /** How long a close frame may wait behind unread data before the TCP connection is dropped. */
+  private static final long CLOSE_GRACE_SECONDS = 5;
+
+  private final Channel channel;
+  private final Serializer serializer;
+  private final EndpointStats stats;
+  private final ConcurrentLinkedQueue<Object> outbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Runnable drain = this::drain;
+  private final FastlaneKey fastlaneKey;
+  private volatile boolean closing;
+  private boolean discarding;
+  private boolean closed;
+  private SocketSession session;
+  private Subscriber idSubscriber;
+
+  Connection(Channel channel, Serializer serializer, EndpointStats stats) {
+    this.channel = channel;
+    this.serializer = serializer;
+    this.stats = stats;
+    this.fastlaneKey = new FastlaneKey(serializer);
+  }
+
+  /** Memo key of a broadcast's frame for one serializer. */
+  private record FastlaneKey(Serializer serializer) {}
+
+  void attach(SocketSession session) {
+    this.session = session;
+  }
+
+  SocketSession session() {
+    return session;
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  void idSubscriber(Subscriber subscriber) {
+    this.idSubscriber = subscriber;
+  }
+
+  Subscriber idSubscriber() {
+    return idSubscriber;
+  }
+
+  EndpointStats stats() {
+    return stats;
+  }
+
+  boolean closing() {
+    return closing;
+  }
+
+  @Override
+  public Serializer serializer() {
+    return serializer;
+  }
+
+  @Override
+  public void write(Message message) {
+    if (!closing) {
+      enqueue(FrameBytes.frame(channel.alloc(), serializer.encode(message)));
+    }
+  }
+
+  @Override
+  public void writeBroadcast(Delivery delivery, Broadcast broadcast) {
+    if (closing) {
+      return;
+    }
+    ByteBuf shared =
+        delivery.memo(
+            fastlaneKey,
+            key -> {
+              stats.fastlaneEncodes.increment();
+              return FrameBytes.shared(
+                  key.serializer()
+                      .encode(
+                          new Message(
+                              null,
+                              null,
+                              broadcast.topic(),
+                              broadcast.event(),
+                              broadcast.payload())));
+            });
+    enqueue(shared.duplicate());
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    enqueue(task);
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    closing = true;
+    enqueue((Runnable) () -> sendClose(code, reason));
+  }
+
+  private void enqueue(Object item) {
+    outbox.add(item);
+    if (drainScheduled.compareAndSet(false, true)) {
+      try {
+        channel.eventLoop().execute(drain);
+      } catch (RejectedExecutionException e) {
+        discard(); // the endpoint has stopped its event loops: nobody will write this any more
+      }
+    }
+  }
+
+  private void drain() {
+    drainScheduled.set(false);
+    int unflushed = 0;
+    Object item;
+    while ((item = outbox.poll()) != null) {
+      if (item instanceof ByteBuf frame) {
+        if (closed || discarding) {
+          ReferenceCountUtil.release(frame);
+          continue;
+        }
+        unflushed += frame.readableBytes();
+        stats.messagesOut.increment();
+        channel.write(frame, channel.voidPromise());
+        if (unflushed >= FLUSH_EVERY_BYTES) {
+          flushOrOverflow();
+          unflushed = 0;
+        }
+      } else {
+        ((Runnable) item).run();
+      }
+    }
+    if (unflushed > 0) {
+      flushOrOverflow();
+    }
+  }
+
+  /**
+   * Flushes; what the kernel did not take stays in Netty's buffer, and beyond the high watermark
+   * ({@code maxOutboundBytes}) the client is not reading: drop what is queued and close with 1013
+   * rather than grow the heap (issue 7).
+   */
+  private void flushOrOverflow() {
+    channel.flush();
+    if (!channel.isWritable() && !closing) {
+      log.info(
+          "closing socket from {} with 1013: more than {} bytes unread",
+          channel.remoteAddress(),
+          channel.config().getWriteBufferHighWaterMark());
+      discarding = true;
+      close(CloseCodes.TRY_AGAIN_LATER, "slow reader");
+    }
+  }
+
+  /** On the event loop: the close frame after everything queued, then the TCP close. */
+  private void sendClose(int code, String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closing = true;
+    if (!channel.isActive()) {
+      return;
+    }
+    channel
+        .writeAndFlush(new CloseWebSocketFrame(code, reason))
+        .addListener(ChannelFutureListener.CLOSE);
+    channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** On the event loop, once the channel is inactive: nothing more goes out. */
+  void discard() {
+    closed = true;
+    closing = true;
+    Object item;
+    while ((item = outbox.poll()) != null) {
+      if (item instanceof ByteBuf frame) {
+        ReferenceCountUtil.release(frame);
+      } else {
+        ((Runnable) item).run();
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.rollcall.channels.transport;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole pipeline of a connection, in the order a frame travels.
+ *
+ * <pre>
+ * accepted:  idle → http (codec) → aggregator → request (upgrade, routes, static files)
+ * upgraded:  idle → wsencoder/wsdecoder (frame codec) → fragments → socket
+ * </pre>
+ *
+ * The upgrade removes the HTTP codec, the aggregator and the request handler, so an idle WebSocket
+ * holds only the frame codec, the idle timer and its session (about 2 KB of heap, DESIGN.md).
+ * Outbound data frames bypass the frame encoder: they are written pre-built ({@link FrameBytes}).
+ */
+final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
+  /** Upgrade requests and route requests carry no body worth more than this. */
+  private static final int MAX_HTTP_REQUEST_BYTES = 64 * 1024;
+
+  private final NettyEndpoint endpoint;
+
+  EndpointInitializer(NettyEndpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel channel) {
+    channel
+        .pipeline()
+        // First, so every inbound byte (HTTP or any WebSocket frame) resets the idle timer.
+        .addLast(
+            "idle",
+            new IdleStateHandler(
+                endpoint.config().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+        .addLast("http", new HttpServerCodec())
+        .addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES))
+        .addLast("request", new HttpRequestHandler(endpoint));
+  }
+
+  /**
+   * After the handshake: Netty's handshaker has put "wsencoder"/"wsdecoder" where "http" was and
+   * removed the codec and aggregator; the request handler makes room for the socket.
+   */
+  static void switchToWebSocket(
+      ChannelPipeline pipeline, Connection connection, NettyEndpoint endpoint) {
+    pipeline.remove("request");
+    pipeline
+        .addLast("fragments", new WebSocketFrameAggregator(endpoint.config().maxFrameBytes()))
+        .addLast("socket", new SocketHandler(connection, () -> endpoint.closed(connection)));
+  }
+}

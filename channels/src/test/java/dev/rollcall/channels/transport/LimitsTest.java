@@ -1,0 +1,102 @@
+package dev.rollcall.channels.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.rollcall.channels.testing.LogCapture;
+import dev.rollcall.channels.testing.RawHttp;
+import dev.rollcall.channels.testing.RunningEndpoint;
+import dev.rollcall.channels.testing.Vsn;
+import dev.rollcall.channels.testing.WsClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The per-socket and per-node limits of EndpointConfig (issue 7), each with its outcome. */
+class LimitsTest {
+
+  @Test
+  void overTheMessageRateRepliesRateLimitedThenCloses1008() {
+    try (RunningEndpoint server =
+        new RunningEndpoint(c -> c.withMaxMessagesPerSecond(1).withMessageBurst(3))) {
+      Vsn v = Vsn.V2;
+      WsClient c = server.connect(v);
+      c.send(v.join("1", "room:lobby", "{}")).expect(v.okJoin("1", "room:lobby"));
+      c.send(v.in("1", "2", "room:lobby", "echo", "{}"))
+          .expect(v.reply("1", "2", "room:lobby", "ok", "{}"));
+      c.send(v.in("1", "3", "room:lobby", "echo", "{}"))
+          .expect(v.reply("1", "3", "room:lobby", "ok", "{}"));
+      // the bucket (3) is empty; one token per second comes back
+      c.send(v.join("4", "room:other", "{}"))
+          .expect(v.reply("4", "4", "room:other", "error", "{\"reason\":\"rate_limited\"}"));
+      c.send(v.in("1", "5", "room:lobby", "echo", "{}"));
+      assertThat(c.closeCode()).isEqualTo(1008);
+    }
+  }
+
+  @Test
+  void overMaxConnectionsIs503BeforeTheUpgrade() {
+    try (RunningEndpoint server = new RunningEndpoint(c -> c.withMaxConnections(2))) {
+      WsClient one = server.connect(Vsn.V2);
+      server.connect(Vsn.V2);
+      assertThat(RawHttp.upgrade(server.port(), "/socket/websocket?vsn=2.0.0").status())
+          .isEqualTo(503);
+      one.close();
+      await().untilAsserted(() -> assertThat(server.endpoint.stats().connections()).isEqualTo(1));
+      server.connect(Vsn.V2).send(Vsn.V2.heartbeat("1")).expect(Vsn.V2.heartbeatReply("1"));
+    }
+  }
+
+  @Test
+  void aSlowReaderIsClosedWith1013InsteadOfGrowingTheHeap() {
+    try (LogCapture log = new LogCapture("dev.rollcall.channels.transport");
+        RunningEndpoint server = new RunningEndpoint(c -> c.withMaxOutboundBytes(256 * 1024))) {
+      Vsn v = Vsn.V2;
+      WsClient slow = server.track(WsClient.connect(server.port(), "vsn=2.0.0", v, false));
+      slow.sendAsync(v.join("1", "room:lobby", "{}"));
+      // 32 MB for a client that reads nothing: more than every kernel buffer on the way holds
+      slow.sendAsync(v.in("1", "2", "room:lobby", "flood", "{\"count\":320,\"size\":100000}"));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> assertThat(log.lines()).anySatisfy(l -> assertThat(l).contains("1013")));
+      slow.startReading();
+      assertThat(slow.closeCode()).isEqualTo(1013);
+      await()
+          .untilAsserted(
+              () ->
+                  assertThat(server.recorder.events())
+                      .contains("terminate room:lobby SOCKET_CLOSED"));
+    }
+  }
+
+  @Test
+  void aTopicLongerThanMaxTopicLengthIsRefused() {
+    try (RunningEndpoint server = new RunningEndpoint(c -> c.withMaxTopicLength(20))) {
+      Vsn v = Vsn.V2;
+      WsClient c = server.connect(v);
+      String topic = "room:" + "x".repeat(16);
+      c.send(v.join("1", topic, "{}"))
+          .expect(v.reply("1", "1", topic, "error", "{\"reason\":\"topic too long\"}"));
+      c.send(v.join("2", "room:" + "x".repeat(15), "{}"))
+          .expect(v.okJoin("2", "room:" + "x".repeat(15)));
+    }
+  }
+
+  @Test
+  void aSocketThatSendsNothingIsClosedAfterIdleTimeoutWith1001() {
+    try (RunningEndpoint server =
+        new RunningEndpoint(c -> c.withIdleTimeout(Duration.ofMillis(1000)))) {
+      Vsn v = Vsn.V2;
+      WsClient chatty = server.connect(v);
+      WsClient quiet = server.connect(v);
+      // any inbound frame resets the timer: heartbeats every 400 ms keep a socket open for 2 s
+      for (int i = 0; i < 5; i++) {
+        await().pollDelay(Duration.ofMillis(400)).until(() -> true);
+        chatty.send(v.heartbeat("h" + i)).expect(v.heartbeatReply("h" + i));
+      }
+      assertThat(quiet.closeCode()).isEqualTo(1001);
+      assertThat(chatty.isClosed()).isFalse();
+      chatty.expectNothingMore();
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.rollcall.pubsub.redis;
+
+import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Cross-node broadcast throughput through RedisPubSub (docs/benchmarks.md, "Cluster"): three nodes
+ * in one JVM on one real Redis, one subscriber per node; node a broadcasts 50k messages of ~150
+ * bytes as fast as it can; we time until every node has delivered all of them. Prints numbers;
+ * asserts nothing. Run with the test classpath (see {@link ChannelMappingMeasurement}).
+ */
+public final class CrossNodeThroughputMeasurement {
+  private static final int MESSAGES = 50_000;
+
+  public static void main(String[] args) throws Exception {
+    try (var redis = RedisServerProcess.start()) {
+      for (int round = 0; round < 3; round++) {
+        measure(redis, round == 0);
+      }
+    }
+  }
+
+  private static void measure(RedisServerProcess redis, boolean warmup) throws Exception {
+    List<RedisPubSub> nodes = new ArrayList<>();
+    String prefix = "bench-" + System.nanoTime();
+    List<AtomicLong> counts = new ArrayList<>();
+    try {
+      for (String name : List.of("a", "b", "c")) {
+        var node =
+            new RedisPubSub(
+                RedisConfig.defaults()
+                    .withUri(redis.uri())
+                    .withNode(name)
+                    .withChannelPrefix(prefix),
+                List.of(new TextCodec()));
+        nodes.add(node);
+        var count = new AtomicLong();
+        counts.add(count);
+        node.subscribe("notifications:lobby", delivery -> count.incrementAndGet());
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (nodes.stream().anyMatch(n -> n.health() != RedisHealth.UP)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("nodes did not connect");
+        }
+        Thread.sleep(10);
+      }
+      String body = "{\"body\":\"" + "m".repeat(120) + "\",\"timestamp\":1764331200123}";
+      long start = System.nanoTime();
+      for (int i = 0; i < MESSAGES; i++) {
+        nodes.get(0).broadcast("notifications:lobby", body);
+      }
+      long sent = System.nanoTime();
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (counts.stream().anyMatch(c -> c.get() < MESSAGES) && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      long done = System.nanoTime();
+      if (!warmup) {
+        double seconds = (done - start) / 1e9;
+        System.out.printf(
+            "3 nodes: %,d broadcasts from one node, enqueued in %.2f s, on every node in %.2f s ="
+                + " %,.0f broadcasts/s (%,.0f remote deliveries/s); delivered %s; publish failures"
+                + " %d%n",
+            MESSAGES,
+            (sent - start) / 1e9,
+            seconds,
+            MESSAGES / seconds,
+            2 * MESSAGES / seconds,
+            counts,
+            nodes.get(0).stats().publishFailed());
+      }
+    } finally {
+      nodes.forEach(RedisPubSub::close);
+    }
+  }
+}

@@ -1,0 +1,239 @@
+package dev.rollcall.pubsub.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** RedisPubSub against a real redis-server: several nodes in one JVM, one shared Redis. */
+@Timeout(60)
+class RedisPubSubTest {
+  private static RedisServerProcess redis;
+  private final List<RedisPubSub> nodes = new ArrayList<>();
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServerProcess.start();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @AfterEach
+  void closeNodes() {
+    nodes.forEach(RedisPubSub::close);
+  }
+
+  private RedisPubSub node(String name) {
+    var config =
+        RedisConfig.defaults()
+            .withUri(redis.uri())
+            .withNode(name)
+            .withChannelPrefix("test-" + System.nanoTime());
+    return node(config);
+  }
+
+  private RedisPubSub node(RedisConfig config) {
+    var node = new RedisPubSub(config, List.of(new TextCodec()));
+    nodes.add(node);
+    return node;
+  }
+
+  /** Nodes of one cluster share a channel prefix. */
+  private List<RedisPubSub> cluster(String... names) {
+    String prefix = "test-" + System.nanoTime();
+    List<RedisPubSub> cluster = new ArrayList<>();
+    for (String name : names) {
+      cluster.add(
+          node(
+              RedisConfig.defaults()
+                  .withUri(redis.uri())
+                  .withNode(name)
+                  .withChannelPrefix(prefix)));
+    }
+    cluster.forEach(RedisPubSubTest::awaitUp);
+    return cluster;
+  }
+
+  static void awaitUp(RedisPubSub node) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> node.health() == RedisHealth.UP);
+  }
+
+  @Test
+  void broadcastReachesEverySubscriberOnEveryNodeExactlyOnceInOrder() {
+    var nodes = cluster("a", "b", "c");
+    var onA = new Inbox("onA");
+    var onB1 = new Inbox("onB1");
+    var onB2 = new Inbox("onB2");
+    var onC = new Inbox("onC");
+    nodes.get(0).subscribe("room:1", onA);
+    nodes.get(1).subscribe("room:1", onB1);
+    nodes.get(1).subscribe("room:1", onB2);
+    nodes.get(2).subscribe("room:1", onC);
+    var otherTopic = new Inbox("otherTopic");
+    nodes.get(2).subscribe("room:2", otherTopic);
+
+    List<Object> sent = IntStream.range(0, 50).mapToObj(i -> (Object) ("m" + i)).toList();
+    sent.forEach(m -> nodes.get(0).broadcast("room:1", m));
+
+    await().untilAsserted(() -> assertThat(nodes.get(0).stats().ownEchoes()).isEqualTo(50));
+    await()
+        .untilAsserted(
+            () -> {
+              assertThat(onB1.messages()).isEqualTo(sent);
+              assertThat(onB2.messages()).isEqualTo(sent);
+              assertThat(onC.messages()).isEqualTo(sent);
+            });
+    // The sender's own echoes have all come back (counted above) and were not delivered again.
+    assertThat(onA.messages()).isEqualTo(sent);
+    assertThat(otherTopic.messages()).isEmpty();
+    assertThat(nodes.get(0).stats().published()).isEqualTo(50);
+    assertThat(nodes.stream().mapToLong(n -> n.stats().droppedTotal()).sum()).isZero();
+  }
+
+  @Test
+  void broadcastFromSkipsTheSenderOnlyOnItsOwnNode() {
+    var nodes = cluster("a", "b");
+    var sender = new Inbox("sender");
+    var neighbour = new Inbox("neighbour");
+    var remote = new Inbox("remote");
+    nodes.get(0).subscribe("room:1", sender);
+    nodes.get(0).subscribe("room:1", neighbour);
+    nodes.get(1).subscribe("room:1", remote);
+
+    nodes.get(0).broadcastFrom(sender, "room:1", "hello");
+
+    await().untilAsserted(() -> assertThat(remote.messages()).containsExactly("hello"));
+    await().untilAsserted(() -> assertThat(nodes.get(0).stats().ownEchoes()).isEqualTo(1));
+    assertThat(neighbour.messages()).containsExactly("hello");
+    assertThat(sender.messages()).isEmpty();
+  }
+
+  @Test
+  void directBroadcastReachesOnlyTheNamedNode() {
+    var nodes = cluster("a", "b", "c");
+    var inboxes = List.of(new Inbox("a"), new Inbox("b"), new Inbox("c"));
+    for (int i = 0; i < 3; i++) {
+      nodes.get(i).subscribe("notifications:x", inboxes.get(i));
+    }
+
+    nodes.get(0).directBroadcast("b", "notifications:x", "to b");
+    nodes.get(0).directBroadcast("a", "notifications:x", "to a itself");
+    nodes.get(2).directBroadcast("b", "notifications:x", "to b from c");
+
+    await().untilAsserted(() -> assertThat(inboxes.get(1).size()).isEqualTo(2));
+    // A marker broadcast from each sender arrives after its direct messages (FIFO per publisher).
+    nodes.get(0).broadcast("notifications:x", "marker a");
+    nodes.get(2).broadcast("notifications:x", "marker c");
+    await()
+        .untilAsserted(
+            () -> assertThat(inboxes.get(0).messages()).contains("marker a", "marker c"));
+    assertThat(inboxes.get(1).messages())
+        .containsSubsequence("to b", "marker a")
+        .contains("to b from c");
+    assertThat(inboxes.get(0).messages()).containsExactly("to a itself", "marker a", "marker c");
+    assertThat(inboxes.get(2).messages()).doesNotContain("to b", "to b from c", "to a itself");
+  }
+
+  @Test
+  void directBroadcastToAnUnknownNodeGoesNowhere() {
+    var nodes = cluster("a", "b");
+    var onB = new Inbox("b");
+    nodes.get(1).subscribe("t", onB);
+    nodes.get(0).directBroadcast("nobody", "t", "lost");
+    nodes.get(0).broadcast("t", "after");
+    await().untilAsserted(() -> assertThat(onB.messages()).containsExactly("after"));
+  }
+
+  @Test
+  void aMessageNoCodecHandlesIsRefusedBeforeAnyDelivery() {
+    var node = cluster("a").get(0);
+    var inbox = new Inbox("a");
+    node.subscribe("t", inbox);
+
+    assertThatThrownBy(() -> node.broadcast("t", 42))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("no MessageCodec registered for java.lang.Integer (topic t)");
+    assertThat(inbox.messages()).isEmpty();
+    node.localBroadcast("t", 42); // local delivery needs no codec
+    assertThat(inbox.messages()).containsExactly(42);
+  }
+
+  @Test
+  void aSecondCodecOfTheSameKindIsRefused() {
+    var node = cluster("a").get(0);
+    assertThatThrownBy(() -> node.register(new TextCodec()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a codec of kind text is registered");
+  }
+
+  @Test
+  void badInputFromRedisIsDroppedCountedAndHarmsNothing() {
+    var nodes = cluster("a", "b");
+    var a = nodes.get(0);
+    var onA = new Inbox("a");
+    a.subscribe("t", onA);
+    byte[] shared = a.broadcastChannelName().getBytes(StandardCharsets.UTF_8);
+    byte[] direct = a.directChannelName("a").getBytes(StandardCharsets.UTF_8);
+    byte[] text = "x".getBytes(StandardCharsets.UTF_8);
+
+    RedisClient client = RedisClient.create(redis.uri());
+    try (StatefulRedisConnection<byte[], byte[]> raw = client.connect(ByteArrayCodec.INSTANCE)) {
+      var redisCommands = raw.sync();
+      redisCommands.publish(shared, new byte[0]);
+      redisCommands.publish(shared, "garbage".getBytes(StandardCharsets.UTF_8));
+      byte[] valid = envelope(RedisEnvelope.Mode.BROADCAST, "b", "text", text);
+      byte[] truncated = java.util.Arrays.copyOf(valid, 9);
+      redisCommands.publish(shared, truncated);
+      byte[] futureVersion = valid.clone();
+      futureVersion[2] = 2;
+      redisCommands.publish(shared, futureVersion);
+      // Same node name, another process (it cannot know our instance id).
+      redisCommands.publish(shared, envelope(RedisEnvelope.Mode.BROADCAST, "a", "text", text));
+      // A direct message "from a" on a's own channel: a never sends itself anything through Redis.
+      redisCommands.publish(direct, envelope(RedisEnvelope.Mode.DIRECT, "a", "text", text));
+      redisCommands.publish(shared, envelope(RedisEnvelope.Mode.BROADCAST, "b", "nope", text));
+      redisCommands.publish(
+          shared, envelope(RedisEnvelope.Mode.BROADCAST, "b", "text", new byte[] {(byte) 0xff}));
+      // A direct envelope on the broadcast channel.
+      redisCommands.publish(shared, envelope(RedisEnvelope.Mode.DIRECT, "b", "text", text));
+      // And one good message last: still delivered.
+      redisCommands.publish(shared, envelope(RedisEnvelope.Mode.BROADCAST, "b", "text", text));
+    } finally {
+      client.shutdown();
+    }
+
+    await().untilAsserted(() -> assertThat(onA.messages()).containsExactly("x"));
+    RedisStats stats = a.stats();
+    assertThat(stats.dropped(DropReason.UNPARSEABLE)).isEqualTo(4);
+    assertThat(stats.dropped(DropReason.UNKNOWN_VERSION)).isEqualTo(1);
+    assertThat(stats.dropped(DropReason.FROM_SELF)).isEqualTo(2);
+    assertThat(stats.dropped(DropReason.UNKNOWN_CODEC)).isEqualTo(1);
+    assertThat(stats.dropped(DropReason.UNDECODABLE)).isEqualTo(1);
+    assertThat(stats.droppedTotal()).isEqualTo(9);
+    assertThat(a.health()).isEqualTo(RedisHealth.UP);
+  }
+
+  private static byte[] envelope(
+      RedisEnvelope.Mode mode, String sender, String kind, byte[] payload) {
+    return new RedisEnvelope(mode, sender, 7L, "t", kind, payload).encode();
+  }
+}
