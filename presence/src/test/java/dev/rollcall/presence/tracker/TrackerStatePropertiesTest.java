@@ -11,7 +11,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** The algebra of {@link TrackerState}, over random histories of three replicas. */
-class TrackerStateProperties {
+class TrackerStatePropertiesTest {
 
   @Provide
   Arbitrary<List<int[]>> histories() {
