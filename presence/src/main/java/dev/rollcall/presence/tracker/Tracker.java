@@ -60,6 +60,7 @@ public final class Tracker implements AutoCloseable {
   private final Map<Replica, Long> lastHeard = new HashMap<>();
   private final Map<Replica, Long> transferAskedAt = new HashMap<>();
   private final Map<Replica, Boolean> needsTransfer = new LinkedHashMap<>();
+  private long nameClashes;
   private volatile boolean closed;
 
   private Tracker(
@@ -399,10 +400,13 @@ public final class Tracker implements AutoCloseable {
 
   private void handle(TrackerMessage message) {
     if (message.from().name().equals(replica.name())) {
-      log.warn(
-          "tracker {}: another replica {} uses this node's name; ignored",
-          config.name(),
-          message.from());
+      // Two live nodes with one name would remove each other's presences as "restarts".
+      if (nameClashes++ % 100 == 0) {
+        log.warn(
+            "tracker {}: another replica {} uses this node's name; its messages are ignored",
+            config.name(),
+            message.from());
+      }
       return;
     }
     switch (message) {
