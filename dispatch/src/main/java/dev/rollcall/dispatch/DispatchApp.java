@@ -1,12 +1,21 @@
 package dev.rollcall.dispatch;
 
+import dev.rollcall.channels.BroadcastCodec;
 import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.EndpointConfig;
 import dev.rollcall.channels.Socket;
-import dev.rollcall.presence.Presence;
+import dev.rollcall.presence.PresenceConfig;
+import dev.rollcall.presence.PresenceFetch;
+import dev.rollcall.presence.TrackerPresence;
+import dev.rollcall.presence.tracker.TrackerCodec;
 import dev.rollcall.pubsub.LocalPubSub;
 import dev.rollcall.pubsub.PubSub;
+import dev.rollcall.pubsub.redis.RedisConfig;
+import dev.rollcall.pubsub.redis.RedisLease;
+import dev.rollcall.pubsub.redis.RedisPubSub;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,8 +32,8 @@ public final class DispatchApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DispatchApp.class);
 
   private final LaunchOptions options;
-  private final PubSub pubSub;
-  private final Presence presence;
+  private final Cluster cluster;
+  private final TrackerPresence presence;
   private final Endpoint endpoint;
   private final NotificationsService service;
   private final AtomicBoolean stopping;
@@ -32,13 +41,13 @@ public final class DispatchApp implements AutoCloseable {
 
   private DispatchApp(
       LaunchOptions options,
-      PubSub pubSub,
-      Presence presence,
+      Cluster cluster,
+      TrackerPresence presence,
       Endpoint endpoint,
       NotificationsService service,
       AtomicBoolean stopping) {
     this.options = options;
-    this.pubSub = pubSub;
+    this.cluster = cluster;
     this.presence = presence;
     this.endpoint = endpoint;
     this.service = service;
@@ -49,7 +58,8 @@ public final class DispatchApp implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Cluster cluster = Cluster.open(options);
     PubSub pubSub = cluster.pubSub();
-    Presence presence = openPresence(pubSub);
+    TrackerPresence presence =
+        TrackerPresence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
     var metrics = new DispatchMetrics();
     var names = new SuperheroNames();
     var lobby =
@@ -88,12 +98,7 @@ public final class DispatchApp implements AutoCloseable {
             clock,
             new Random());
     service.start();
-    return new DispatchApp(options, pubSub, presence, endpointRef.get(), service, stopping);
-  }
-
-  /** The presence tracker on {@code pubSub}. TODO(issue 3): wire the tracker once it is merged. */
-  private static Presence openPresence(PubSub pubSub) {
-    throw new UnsupportedOperationException("the presence tracker (issue 3) is not merged yet");
+    return new DispatchApp(options, cluster, presence, endpointRef.get(), service, stopping);
   }
 
   public int port() {
@@ -115,29 +120,44 @@ public final class DispatchApp implements AutoCloseable {
     stopping.set(true);
     service.close();
     endpoint.close();
-    if (presence instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        log.warn("presence did not close cleanly: {}", e.toString());
-      }
-    }
-    pubSub.close();
+    presence.close();
+    cluster.close();
   }
 
   /**
-   * How this node reaches the others: alone with in-process PubSub, or through Redis. The Redis
-   * helper (issue 5) supplies {@code RedisPubSub}, its connection state and a lease-based {@link
-   * ActiveDispatcher} here.
+   * How this node reaches the others: alone with in-process PubSub, or through Redis (see
+   * docs/cluster.md), where a Redis lease picks the one node whose {@link NotificationsService}
+   * sends.
    */
-  record Cluster(PubSub pubSub, Supplier<String> state, ActiveDispatcher activeDispatcher) {
+  record Cluster(
+      PubSub pubSub,
+      Supplier<String> state,
+      ActiveDispatcher activeDispatcher,
+      AutoCloseable lease) {
+
+    /** The lease must outlive a Redis hiccup shorter than this, and expire soon after a crash. */
+    static final Duration DISPATCHER_LEASE = Duration.ofSeconds(3);
+
     static Cluster open(LaunchOptions options) {
       if (options.redis() == null) {
         return new Cluster(
-            new LocalPubSub(options.node()), () -> "disabled", ActiveDispatcher.always());
+            new LocalPubSub(options.node()), () -> "disabled", ActiveDispatcher.always(), () -> {});
       }
-      throw new UsageException(
-          "--redis needs the Redis PubSub (issue 5), which is not part of this build yet");
+      var config =
+          RedisConfig.defaults().withUri(options.redis().toString()).withNode(options.node());
+      var redis = new RedisPubSub(config, List.of(new BroadcastCodec(), new TrackerCodec()));
+      var lease = RedisLease.start(redis, "dispatcher", DISPATCHER_LEASE);
+      return new Cluster(redis, () -> redis.health().label(), lease::isHeld, lease);
+    }
+
+    /** The lease first, so another node can take over while this one still delivers. */
+    void close() {
+      try {
+        lease.close();
+      } catch (Exception e) {
+        log.warn("dispatcher lease did not close cleanly: {}", e.toString());
+      }
+      pubSub.close();
     }
   }
 }

@@ -105,9 +105,19 @@ class DispatchEndToEndIT {
 
   private static int run(List<String> command, Map<String, String> env)
       throws IOException, InterruptedException {
-    var builder = new ProcessBuilder(command).directory(JS.toFile()).inheritIO();
+    var builder = new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
+    // Through System.out, not inheritIO: the forked test JVM's own stdout is the runner's channel.
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (var lines = process.inputReader()) {
+                lines.lines().forEach(System.out::println);
+              } catch (IOException e) {
+                System.out.println("(output of " + command + " lost: " + e + ")");
+              }
+            });
     if (!process.waitFor(3, TimeUnit.MINUTES)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
