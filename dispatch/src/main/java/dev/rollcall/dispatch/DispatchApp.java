@@ -65,6 +65,9 @@ public final class DispatchApp implements AutoCloseable {
     var lobby =
         new NotificationsChannel.Lobby(presence, new HeroRoster(), names, config, metrics, clock);
     var tokens = new HeroTokens(config, clock);
+    // Warm up what the first page load needs (datafaker loads its YAML, PBKDF2 derives the key):
+    // otherwise the first visitor waits over a second for a name.
+    tokens.verify(tokens.sign(tokens.newIdentity(names.draw())));
     Socket socket =
         Socket.builder()
             .channel("notifications:*", () -> new NotificationsChannel(lobby))
