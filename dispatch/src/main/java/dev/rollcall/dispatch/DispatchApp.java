@@ -138,7 +138,7 @@ public final class DispatchApp implements AutoCloseable {
       ActiveDispatcher activeDispatcher,
       AutoCloseable lease) {
 
-    /** The lease must outlive a Redis hiccup shorter than this, and expire soon after a crash. */
+    /** The longest the cluster goes without a dispatcher after its node dies (issue 5: ≤ 5 s). */
     static final Duration DISPATCHER_LEASE = Duration.ofSeconds(3);
 
     static Cluster open(LaunchOptions options) {
