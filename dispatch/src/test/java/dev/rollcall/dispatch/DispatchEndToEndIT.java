@@ -51,7 +51,7 @@ class DispatchEndToEndIT {
     try (var server = Launcher.start("e2e-node", "200ms")) {
       int exit =
           run(
-              List.of("node", "--test", "--test-concurrency=1", "lobby.test.js"),
+              List.of("node", "--test", "--test-concurrency=1", "lobby.test.js", "frames.test.js"),
               Map.of("DISPATCH_URL", server.url(), "NOTIFY_INTERVAL_MS", "200"));
       assertThat(exit).as("node --test lobby.test.js (output above)").isZero();
     }
