@@ -51,7 +51,14 @@ export async function hero(label, { token, topic = LOBBY } = {}) {
     h.roster = presence.list((name, { metas }) => ({ name, metas })).map((entry) => entry.name).sort();
   });
   channel.on("user_info", ({ user_name }) => (h.name = user_name));
-  h.joinReply = await reply(channel.join());
+  h.joinReply = await Promise.race([
+    reply(channel.join()),
+    new Promise((resolve) => setTimeout(() => resolve(["no reply", `${WS_URL} did not answer the join in 5 s`]), 5000)),
+  ]);
+  if (h.joinReply[0] === "no reply") {
+    socket.disconnect();
+    throw new Error(h.joinReply[1]);
+  }
   open.add(h);
   if (h.joinReply[0] === "ok") await waitFor(() => h.name, `${label}'s user_info`);
   h.notifications = () => h.events.filter((e) => e.event === "notification").map((e) => e.payload);

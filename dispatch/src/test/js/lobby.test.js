@@ -204,7 +204,10 @@ describe("identity token", () => {
         ws.close();
         resolve(101);
       });
-      ws.on("unexpected-response", (req, res) => resolve(res.statusCode));
+      ws.on("unexpected-response", (req, res) => {
+        resolve(res.statusCode);
+        req.destroy(); // else the refused HTTP connection stays open until the server's idle timeout
+      });
       ws.on("error", () => {});
     });
   const bearer = (t) => ["phoenix", `base64url.bearer.phx.${Buffer.from(t).toString("base64url")}`];

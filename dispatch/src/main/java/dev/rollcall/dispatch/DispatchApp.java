@@ -1,12 +1,22 @@
 package dev.rollcall.dispatch;
 
+import dev.rollcall.channels.BroadcastCodec;
 import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.EndpointConfig;
 import dev.rollcall.channels.Socket;
 import dev.rollcall.presence.Presence;
+import dev.rollcall.presence.PresenceConfig;
+import dev.rollcall.presence.PresenceFetch;
+import dev.rollcall.presence.TrackerPresence;
+import dev.rollcall.presence.tracker.TrackerCodec;
 import dev.rollcall.pubsub.LocalPubSub;
 import dev.rollcall.pubsub.PubSub;
+import dev.rollcall.pubsub.redis.RedisConfig;
+import dev.rollcall.pubsub.redis.RedisLease;
+import dev.rollcall.pubsub.redis.RedisPubSub;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -91,9 +101,9 @@ public final class DispatchApp implements AutoCloseable {
     return new DispatchApp(options, pubSub, presence, endpointRef.get(), service, stopping);
   }
 
-  /** The presence tracker on {@code pubSub}. TODO(issue 3): wire the tracker once it is merged. */
+  /** The presence tracker on {@code pubSub}: local, or replicated through Redis. */
   private static Presence openPresence(PubSub pubSub) {
-    throw new UnsupportedOperationException("the presence tracker (issue 3) is not merged yet");
+    return TrackerPresence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
   }
 
   public int port() {
@@ -131,13 +141,21 @@ public final class DispatchApp implements AutoCloseable {
    * ActiveDispatcher} here.
    */
   record Cluster(PubSub pubSub, Supplier<String> state, ActiveDispatcher activeDispatcher) {
+    /** The longest the cluster goes without a dispatcher after its node dies (issue 5: ≤ 5 s). */
+    static final Duration DISPATCHER_LEASE_TTL = Duration.ofSeconds(3);
+
     static Cluster open(LaunchOptions options) {
       if (options.redis() == null) {
         return new Cluster(
             new LocalPubSub(options.node()), () -> "disabled", ActiveDispatcher.always());
       }
-      throw new UsageException(
-          "--redis needs the Redis PubSub (issue 5), which is not part of this build yet");
+      var redis =
+          new RedisPubSub(
+              RedisConfig.defaults().withUri(options.redis().toString()).withNode(options.node()),
+              List.of(new BroadcastCodec(), new TrackerCodec()));
+      // Closed (released) with the RedisPubSub; see docs/cluster.md for its failure behaviour.
+      var lease = RedisLease.start(redis, "dispatcher", DISPATCHER_LEASE_TTL);
+      return new Cluster(redis, () -> redis.health().label(), lease::isHeld);
     }
   }
 }

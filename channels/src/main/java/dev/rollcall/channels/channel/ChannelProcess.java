@@ -43,7 +43,7 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
   private final String joinRef;
   private final String replacedJoinRef;
   private final long serial;
-  private final Map<String, Object> assigns;
+  private Map<String, Object> assigns;
   private final ConcurrentLinkedQueue<Mail> mailbox = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean running = new AtomicBoolean();
   private final Subscriber infoSubscriber = delivery -> enqueue(new Mail.Info(delivery.message()));
@@ -69,7 +69,6 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
     this.joinRef = joinRef;
     this.replacedJoinRef = replacedJoinRef;
     this.serial = serial;
-    this.assigns = new HashMap<>(session.seedAssigns());
   }
 
   // ---- mailbox
@@ -312,6 +311,9 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
 
   @Override
   public Map<String, Object> assigns() {
+    if (assigns == null) {
+      assigns = new HashMap<>(session.seedAssigns()); // on first use: most channels never ask
+    }
     return assigns;
   }
 

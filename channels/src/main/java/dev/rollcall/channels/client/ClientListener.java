@@ -11,6 +11,9 @@ public interface ClientListener {
   /** Every decoded frame, replies included (their futures complete first). */
   default void onMessage(ClientSocket socket, Message message) {}
 
+  /** Every text frame, undecoded, when {@link SocketOptions#rawText()} is set. */
+  default void onText(ClientSocket socket, String text) {}
+
   /** A frame the client cannot decode; the socket stays open. */
   default void onUndecodable(ClientSocket socket, String reason) {}
 

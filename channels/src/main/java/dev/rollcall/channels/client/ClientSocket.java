@@ -298,7 +298,13 @@ public final class ClientSocket {
 
   void onFrame(WebSocketFrame frame) {
     switch (frame) {
-      case TextWebSocketFrame text -> deliver(decodeText(text.content()));
+      case TextWebSocketFrame text -> {
+        if (options.rawText()) {
+          options.listener().onText(this, text.text());
+        } else {
+          deliver(decodeText(text.content()));
+        }
+      }
       case BinaryWebSocketFrame binary -> deliver(decodeBinary(binary.content()));
       case PingWebSocketFrame ping ->
           channel.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
@@ -322,6 +328,7 @@ public final class ClientSocket {
     if (heartbeat != null) {
       heartbeat.cancel(false);
     }
+    boolean wasOpen = connected.isDone() && !connected.isCompletedExceptionally();
     failConnect(new ClosedChannelException());
     CloseStatus status = closeFrame == null ? CloseStatus.abnormal() : closeFrame;
     if (pendingReplies != null) {
@@ -329,7 +336,8 @@ public final class ClientSocket {
       pendingReplies.values().forEach(reply -> reply.completeExceptionally(gone));
       pendingReplies = null;
     }
-    if (closed.complete(status) && options.listener() != null && connected.isDone()) {
+    // A connect that failed is reported by its future only, not as a close.
+    if (closed.complete(status) && options.listener() != null && wasOpen) {
       options.listener().onClose(this, status);
     }
   }

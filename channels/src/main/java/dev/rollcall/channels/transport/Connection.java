@@ -9,10 +9,12 @@ import dev.rollcall.channels.protocol.Serializer;
 import dev.rollcall.pubsub.Delivery;
 import dev.rollcall.pubsub.Subscriber;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,7 @@ final class Connection implements Outbound {
   private final Runnable drain = this::drain;
   private final FastlaneKey fastlaneKey;
   private volatile boolean closing;
+  private volatile long lastReadNanos = System.nanoTime();
   private boolean discarding;
   private boolean closed;
   private SocketSession session;
@@ -54,11 +57,18 @@ final class Connection implements Outbound {
     this.channel = channel;
     this.serializer = serializer;
     this.stats = stats;
-    this.fastlaneKey = new FastlaneKey(serializer);
+    this.fastlaneKey = FASTLANE_KEYS.computeIfAbsent(serializer, FastlaneKey::new);
   }
+
+  /** Memo value of a broadcast that could not be encoded. */
+  private static final ByteBuf UNENCODABLE = Unpooled.unreleasableBuffer(Unpooled.buffer(0));
 
   /** Memo key of a broadcast's frame for one serializer. */
   private record FastlaneKey(Serializer serializer) {}
+
+  /** One key per serializer for all connections (serializers are shared, one per vsn). */
+  private static final ConcurrentHashMap<Serializer, FastlaneKey> FASTLANE_KEYS =
+      new ConcurrentHashMap<>();
 
   void attach(SocketSession session) {
     this.session = session;
@@ -78,6 +88,15 @@ final class Connection implements Outbound {
 
   Subscriber idSubscriber() {
     return idSubscriber;
+  }
+
+  /** Called on the event loop for every inbound frame. */
+  void touch() {
+    lastReadNanos = System.nanoTime();
+  }
+
+  long lastReadNanos() {
+    return lastReadNanos;
   }
 
   EndpointStats stats() {
@@ -105,22 +124,29 @@ final class Connection implements Outbound {
     if (closing) {
       return;
     }
-    ByteBuf shared =
-        delivery.memo(
-            fastlaneKey,
-            key -> {
-              stats.fastlaneEncodes.increment();
-              return FrameBytes.shared(
-                  key.serializer()
-                      .encode(
-                          new Message(
-                              null,
-                              null,
-                              broadcast.topic(),
-                              broadcast.event(),
-                              broadcast.payload())));
-            });
-    enqueue(shared.duplicate());
+    ByteBuf shared = delivery.memo(fastlaneKey, key -> fastlaneFrame(key.serializer(), broadcast));
+    if (shared != UNENCODABLE) {
+      enqueue(shared.duplicate());
+    }
+  }
+
+  /**
+   * Once per delivery and serializer; a payload it cannot encode is logged once, not per client.
+   */
+  private ByteBuf fastlaneFrame(Serializer serializer, Broadcast broadcast) {
+    stats.fastlaneEncodes.increment();
+    try {
+      return FrameBytes.shared(
+          serializer.encode(
+              new Message(null, null, broadcast.topic(), broadcast.event(), broadcast.payload())));
+    } catch (RuntimeException e) {
+      log.error(
+          "dropping broadcast {} on {}: cannot encode its payload: {}",
+          broadcast.event(),
+          broadcast.topic(),
+          e.toString());
+      return UNENCODABLE;
+    }
   }
 
   @Override

@@ -14,12 +14,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * accepted:  idle → http (codec) → aggregator → request (upgrade, routes, static files)
- * upgraded:  idle → wsencoder/wsdecoder (frame codec) → fragments → socket
+ * upgraded:  wsencoder/wsdecoder (frame codec) → fragments → socket
  * </pre>
  *
- * The upgrade removes the HTTP codec, the aggregator and the request handler, so an idle WebSocket
- * holds only the frame codec, the idle timer and its session (about 2 KB of heap, DESIGN.md).
- * Outbound data frames bypass the frame encoder: they are written pre-built ({@link FrameBytes}).
+ * The upgrade removes the idle handler, the HTTP codec, the aggregator and the request handler, so
+ * an idle WebSocket holds only the frame codec and its session (docs/architecture.md has the heap
+ * per connection). Idle WebSockets are found by {@link IdleSweep}, one timer for the endpoint
+ * instead of one per connection. Outbound data frames bypass the frame encoder: they are written
+ * pre-built ({@link FrameBytes}).
  */
 final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
   /** Upgrade requests and route requests carry no body worth more than this. */
@@ -35,7 +37,7 @@ final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
   protected void initChannel(SocketChannel channel) {
     channel
         .pipeline()
-        // First, so every inbound byte (HTTP or any WebSocket frame) resets the idle timer.
+        // A connection that never completes its request goes after idleTimeout too.
         .addLast(
             "idle",
             new IdleStateHandler(
@@ -52,6 +54,7 @@ final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
   static void switchToWebSocket(
       ChannelPipeline pipeline, Connection connection, NettyEndpoint endpoint) {
     pipeline.remove("request");
+    pipeline.remove("idle");
     pipeline
         .addLast("fragments", new WebSocketFrameAggregator(endpoint.config().maxFrameBytes()))
         .addLast("socket", new SocketHandler(connection, () -> endpoint.closed(connection)));

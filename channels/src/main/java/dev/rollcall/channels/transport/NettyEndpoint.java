@@ -112,6 +112,14 @@ public final class NettyEndpoint implements Endpoint {
       group.shutdownGracefully();
       throw e;
     }
+    long sweepMillis = Math.max(1, IdleSweep.period(config.idleTimeout()).toMillis());
+    group
+        .next()
+        .scheduleAtFixedRate(
+            new IdleSweep(connections, config.idleTimeout()),
+            sweepMillis,
+            sweepMillis,
+            TimeUnit.MILLISECONDS);
     log.info(
         "serving {}/websocket on {}:{} ({})",
         config.socketPath(),

@@ -3,6 +3,7 @@ package dev.rollcall.channels.transport;
 import dev.rollcall.channels.channel.CloseCodes;
 import dev.rollcall.channels.protocol.Message;
 import dev.rollcall.channels.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,10 +16,14 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +37,17 @@ import org.slf4j.LoggerFactory;
 final class SocketHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(SocketHandler.class);
 
+  private static final FastThreadLocal<CharsetDecoder> UTF8 =
+      new FastThreadLocal<>() {
+        @Override
+        protected CharsetDecoder initialValue() {
+          return StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT);
+        }
+      };
+
   private final Connection connection;
   private final Runnable onClosed;
 
@@ -42,9 +58,17 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    connection.touch(); // any inbound frame, pings included, keeps the socket alive
     try {
       switch (msg) {
-        case TextWebSocketFrame text -> received(ctx, text.text(), null);
+        case TextWebSocketFrame text -> {
+          String decoded = strictUtf8(text.content());
+          if (decoded == null) {
+            fail(ctx.channel().remoteAddress(), CloseCodes.INVALID_PAYLOAD, "invalid UTF-8");
+          } else {
+            received(ctx, decoded, null);
+          }
+        }
         case BinaryWebSocketFrame binary ->
             received(ctx, null, ByteBufUtil.getBytes(binary.content()));
         case PingWebSocketFrame ping ->
@@ -58,6 +82,19 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
       }
     } finally {
       ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /**
+   * The frame as text, or null if it is not valid UTF-8 (RFC 6455 §8.1: close with 1007). Netty's
+   * decoder checks only close frames, and its Utf8FrameValidator would cost a handler per
+   * connection; one decoder per event loop thread does it for all.
+   */
+  private static String strictUtf8(ByteBuf content) {
+    try {
+      return UTF8.get().decode(content.nioBuffer()).toString();
+    } catch (CharacterCodingException e) {
+      return null;
     }
   }
 
@@ -86,16 +123,6 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
   private void fail(SocketAddress from, int code, String why) {
     log.info("closing socket from {} with {}: {}", from, code, why);
     connection.close(code, code == CloseCodes.MESSAGE_TOO_BIG ? "frame too big" : "invalid frame");
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
-      log.debug("closing idle socket from {}", ctx.channel().remoteAddress());
-      connection.close(CloseCodes.GOING_AWAY, "idle timeout");
-    } else {
-      ctx.fireUserEventTriggered(evt);
-    }
   }
 
   @Override

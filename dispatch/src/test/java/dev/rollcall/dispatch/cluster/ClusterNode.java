@@ -17,16 +17,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * One launcher JVM of a test cluster: {@code java -jar rollcall-dispatch.jar --port P --redis R
- * --node N --notify-interval I}, on a free loopback port, its output in {@code target/<node>.log}.
- * Killed on {@link #close()} and, failing that, at JVM exit. Not thread-safe: one test drives it.
+ * --node N --notify-interval I}, on a free loopback port, its output in {@code
+ * target/cluster-<n>-<node>.log}. Killed on {@link #close()} and, failing that, at JVM exit. Not
+ * thread-safe: one test drives it.
  */
 final class ClusterNode implements AutoCloseable {
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+  private static final AtomicInteger STARTS = new AtomicInteger();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -57,7 +60,7 @@ final class ClusterNode implements AutoCloseable {
     }
     Path target = Path.of(System.getProperty("dispatch.target", "target"));
     int port = dev.rollcall.pubsub.redis.testing.RedisServerProcess.freePort();
-    Path log = target.resolve("cluster-" + node + ".log");
+    Path log = target.resolve("cluster-" + STARTS.incrementAndGet() + "-" + node + ".log");
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
         new ArrayList<>(

@@ -1,9 +1,9 @@
 package dev.rollcall.presence.tracker;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.rollcall.pubsub.MessageCodec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -187,7 +187,7 @@ public final class TrackerCodec implements MessageCodec {
       json.writeNumber(tables.topic(entry.topic()));
       json.writeString(entry.key());
       json.writeString(entry.owner());
-      json.writeObject(entry.meta());
+      writeValue(json, entry.meta());
       json.writeNumber(tables.replica(entry.replica()));
       json.writeNumber(entry.clock());
       json.writeEndArray();
@@ -195,13 +195,47 @@ public final class TrackerCodec implements MessageCodec {
     json.writeEndArray();
   }
 
+  /** Writes a plain JSON value without databind's per-call setup (metas are plain values). */
+  private static void writeValue(JsonGenerator json, Object value) throws IOException {
+    switch (value) {
+      case null -> json.writeNull();
+      case String text -> json.writeString(text);
+      case Boolean bool -> json.writeBoolean(bool);
+      case Integer n -> json.writeNumber(n);
+      case Long n -> json.writeNumber(n);
+      case Double n -> json.writeNumber(n);
+      case Map<?, ?> map -> {
+        json.writeStartObject();
+        for (Map.Entry<?, ?> field : map.entrySet()) {
+          json.writeFieldName(String.valueOf(field.getKey()));
+          writeValue(json, field.getValue());
+        }
+        json.writeEndObject();
+      }
+      case List<?> list -> {
+        json.writeStartArray();
+        for (Object item : list) {
+          writeValue(json, item);
+        }
+        json.writeEndArray();
+      }
+      default -> json.writeObject(value);
+    }
+  }
+
   // ---- decode --------------------------------------------------------------------------------
 
   @Override
   public Object decode(byte[] bytes) {
-    JsonNode root;
-    try {
-      root = mapper.readTree(bytes);
+    Object root;
+    try (JsonParser json = mapper.getFactory().createParser(bytes)) {
+      if (json.nextToken() == null) {
+        throw new IllegalArgumentException("empty tracker message");
+      }
+      root = value(json, 0);
+      if (json.nextToken() != null) {
+        throw new IllegalArgumentException("trailing data after the tracker message");
+      }
     } catch (IOException e) {
       throw new IllegalArgumentException("tracker message is not JSON: " + e.getMessage(), e);
     }
@@ -214,126 +248,167 @@ public final class TrackerCodec implements MessageCodec {
     }
   }
 
-  private TrackerMessage decode(JsonNode root) {
-    if (root == null || !root.isObject()) {
+  private static final int MAX_DEPTH = 64;
+
+  /** A JSON value as plain Java (Map, List, String, Number, Boolean, null), read in one pass. */
+  private static Object value(JsonParser json, int depth) throws IOException {
+    if (depth > MAX_DEPTH) {
+      throw new IllegalArgumentException("tracker message nests too deep");
+    }
+    JsonToken token = json.currentToken();
+    return switch (token) {
+      case START_OBJECT -> {
+        Map<String, Object> map = new LinkedHashMap<>();
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+          String name = json.currentName();
+          json.nextToken();
+          map.put(name, value(json, depth + 1));
+        }
+        yield Collections.unmodifiableMap(map);
+      }
+      case START_ARRAY -> {
+        List<Object> list = new ArrayList<>();
+        while (json.nextToken() != JsonToken.END_ARRAY) {
+          list.add(value(json, depth + 1));
+        }
+        yield Collections.unmodifiableList(list);
+      }
+      case VALUE_STRING -> json.getText();
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> json.getNumberValue();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NULL -> null;
+      default -> throw new IllegalArgumentException("unexpected JSON token " + token);
+    };
+  }
+
+  private TrackerMessage decode(Object root) {
+    if (!(root instanceof Map<?, ?> message)) {
       throw new IllegalArgumentException("tracker message is not a JSON object");
     }
     List<Replica> replicas = new ArrayList<>();
-    for (JsonNode replica : array(root, "r")) {
-      if (!replica.isArray() || replica.size() != 2) {
+    for (Object replica : array(message, "r")) {
+      if (!(replica instanceof List<?> pair) || pair.size() != 2) {
         throw new IllegalArgumentException("bad replica: " + replica);
       }
-      replicas.add(new Replica(text(replica.get(0)), integer(replica.get(1))));
+      replicas.add(new Replica(text(pair.get(0)), integer(pair.get(1))));
     }
     List<String> topics = new ArrayList<>();
-    if (root.has("t")) {
-      for (JsonNode topic : array(root, "t")) {
+    if (message.containsKey("t")) {
+      for (Object topic : array(message, "t")) {
         topics.add(text(topic));
       }
     }
-    Replica from = ref(replicas, root.get("f"));
-    String kind = text(root.get("k"));
+    Replica from = ref(replicas, message.get("f"));
+    String kind = text(message.get("k"));
     return switch (kind) {
       case "hb" -> {
-        long clock = integer(root.get("c"));
-        JsonNode d = root.get("d");
+        long clock = integer(message.get("c"));
+        Object d = message.get("d");
         Delta delta = null;
-        if (d != null && !d.isNull()) {
+        if (d != null) {
+          if (!(d instanceof Map<?, ?> fields)) {
+            throw new IllegalArgumentException("bad delta: " + d);
+          }
           List<Long> removed = new ArrayList<>();
-          for (JsonNode dot : array(d, "x")) {
+          for (Object dot : array(fields, "x")) {
             removed.add(integer(dot));
           }
           delta =
               new Delta(
                   from,
-                  integer(d.get("s")),
-                  integer(d.get("e")),
-                  entries(array(d, "v"), replicas, topics),
+                  integer(fields.get("s")),
+                  integer(fields.get("e")),
+                  entries(array(fields, "v"), replicas, topics),
                   removed);
         }
         yield new TrackerMessage.Heartbeat(from, clock, delta);
       }
       case "treq" -> {
         List<Replica> knows = new ArrayList<>();
-        for (JsonNode known : array(root, "kn")) {
+        for (Object known : array(message, "kn")) {
           knows.add(ref(replicas, known));
         }
-        yield new TrackerMessage.TransferRequest(from, ref(replicas, root.get("to")), knows);
+        yield new TrackerMessage.TransferRequest(from, ref(replicas, message.get("to")), knows);
       }
       case "tack" -> {
         Map<Replica, Dots> context = new HashMap<>();
-        for (JsonNode item : array(root, "ctx")) {
-          if (!item.isArray() || item.size() != 3 || !item.get(2).isArray()) {
+        for (Object item : array(message, "ctx")) {
+          if (!(item instanceof List<?> triple)
+              || triple.size() != 3
+              || !(triple.get(2) instanceof List<?> ranges)) {
             throw new IllegalArgumentException("bad context: " + item);
           }
           List<Dots.Range> cloud = new ArrayList<>();
-          for (JsonNode range : item.get(2)) {
-            if (!range.isArray() || range.size() != 2) {
+          for (Object range : ranges) {
+            if (!(range instanceof List<?> pair) || pair.size() != 2) {
               throw new IllegalArgumentException("bad cloud range: " + range);
             }
-            cloud.add(new Dots.Range(integer(range.get(0)), integer(range.get(1))));
+            cloud.add(new Dots.Range(integer(pair.get(0)), integer(pair.get(1))));
           }
-          if (context.put(ref(replicas, item.get(0)), new Dots(integer(item.get(1)), cloud))
-              != null) {
+          Dots dots = new Dots(integer(triple.get(1)), cloud);
+          if (context.put(ref(replicas, triple.get(0)), dots) != null) {
             throw new IllegalArgumentException("replica twice in a context");
           }
         }
         Snapshot snapshot =
-            new Snapshot(from, context, entries(array(root, "v"), replicas, topics));
-        yield new TrackerMessage.TransferAck(from, ref(replicas, root.get("to")), snapshot);
+            new Snapshot(from, context, entries(array(message, "v"), replicas, topics));
+        yield new TrackerMessage.TransferAck(from, ref(replicas, message.get("to")), snapshot);
       }
       case "down" -> new TrackerMessage.GracefulPermdown(from);
       default -> throw new IllegalArgumentException("unknown tracker message kind: " + kind);
     };
   }
 
-  private List<Entry> entries(ArrayNode items, List<Replica> replicas, List<String> topics) {
+  private static List<Entry> entries(List<?> items, List<Replica> replicas, List<String> topics) {
     List<Entry> entries = new ArrayList<>(items.size());
-    for (JsonNode item : items) {
-      if (!item.isArray() || item.size() != 6 || !item.get(3).isObject()) {
+    for (Object item : items) {
+      if (!(item instanceof List<?> fields)
+          || fields.size() != 6
+          || !(fields.get(3) instanceof Map<?, ?> meta)) {
         throw new IllegalArgumentException("bad entry: " + item);
       }
-      long topicIndex = integer(item.get(0));
-      if (topicIndex >= topics.size()) {
+      long topicIndex = integer(fields.get(0));
+      if (topicIndex < 0 || topicIndex >= topics.size()) {
         throw new IllegalArgumentException("unknown topic index: " + topicIndex);
       }
       @SuppressWarnings("unchecked")
-      Map<String, Object> meta = mapper.convertValue(item.get(3), LinkedHashMap.class);
+      Map<String, Object> typed = (Map<String, Object>) meta;
       entries.add(
           new Entry(
               topics.get((int) topicIndex),
-              text(item.get(1)),
-              text(item.get(2)),
-              Collections.unmodifiableMap(meta),
-              ref(replicas, item.get(4)),
-              integer(item.get(5))));
+              text(fields.get(1)),
+              text(fields.get(2)),
+              typed,
+              ref(replicas, fields.get(4)),
+              integer(fields.get(5))));
     }
     return entries;
   }
 
-  private static ArrayNode array(JsonNode parent, String field) {
-    if (!(parent.get(field) instanceof ArrayNode array)) {
+  private static List<?> array(Map<?, ?> parent, String field) {
+    if (!(parent.get(field) instanceof List<?> array)) {
       throw new IllegalArgumentException("missing array: " + field);
     }
     return array;
   }
 
-  private static String text(JsonNode node) {
-    if (node == null || !node.isTextual()) {
-      throw new IllegalArgumentException("expected a string, got " + node);
+  private static String text(Object value) {
+    if (!(value instanceof String text)) {
+      throw new IllegalArgumentException("expected a string, got " + value);
     }
-    return node.textValue();
+    return text;
   }
 
-  private static long integer(JsonNode node) {
-    if (node == null || !node.canConvertToExactIntegral() || !node.canConvertToLong()) {
-      throw new IllegalArgumentException("expected an integer, got " + node);
+  private static long integer(Object value) {
+    if (value instanceof Integer || value instanceof Long) {
+      return ((Number) value).longValue();
     }
-    return node.longValue();
+    throw new IllegalArgumentException("expected an integer, got " + value);
   }
 
-  private static Replica ref(List<Replica> replicas, JsonNode node) {
-    long index = integer(node);
+  private static Replica ref(List<Replica> replicas, Object value) {
+    long index = integer(value);
     if (index < 0 || index >= replicas.size()) {
       throw new IllegalArgumentException("unknown replica index: " + index);
     }

@@ -108,6 +108,7 @@ public final class RedisLease implements AutoCloseable {
             lease.heldUntilNanos = 0; // a restarted Redis has forgotten the key: let go at once
           }
         });
+    redis.adopt(lease); // released when the RedisPubSub closes, if not before
     long period = Math.max(1, ttl.toMillis() / 3);
     lease.renewer.scheduleWithFixedDelay(lease::takeOrRenew, 0, period, TimeUnit.MILLISECONDS);
     return lease;
@@ -166,7 +167,10 @@ public final class RedisLease implements AutoCloseable {
     }
   }
 
-  /** Stops renewing and gives the lease back at once, so another node can take it. */
+  /**
+   * Stops renewing and gives the lease back at once, so another node can take it. Also done by
+   * {@link RedisPubSub#close()}.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

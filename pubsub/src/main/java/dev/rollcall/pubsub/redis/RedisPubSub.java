@@ -25,13 +25,16 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -67,6 +70,7 @@ public final class RedisPubSub implements PubSub {
   private final CopyOnWriteArrayList<MessageCodec> codecs = new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<Consumer<RedisHealth>> healthListeners =
       new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<RedisLease> leases = new CopyOnWriteArrayList<>();
   private final String broadcastChannelName;
   private final byte[] broadcastChannel;
   private final String ownChannelName;
@@ -97,9 +101,8 @@ public final class RedisPubSub implements PubSub {
       return connection == subscription || connection == publisher;
     }
 
-    void close() {
-      subscription.closeAsync();
-      publisher.closeAsync();
+    CompletableFuture<Void> close() {
+      return CompletableFuture.allOf(subscription.closeAsync(), publisher.closeAsync());
     }
   }
 
@@ -199,6 +202,11 @@ public final class RedisPubSub implements PubSub {
     return current == null ? null : current.publisher().async();
   }
 
+  /** A lease on this connection, released by {@link #close()} (see {@link RedisLease#start}). */
+  void adopt(RedisLease lease) {
+    leases.add(lease);
+  }
+
   /** Distinguishes this process from a restarted one with the same node name. */
   long instance() {
     return instance;
@@ -266,18 +274,28 @@ public final class RedisPubSub implements PubSub {
     return local.subscriberCount(topic);
   }
 
-  /** Disconnects from Redis and drops every local subscription. Idempotent. */
+  /**
+   * Gives back the leases taken on this connection, disconnects from Redis and drops every local
+   * subscription. Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    leases.forEach(RedisLease::close); // while the connection is still there to release them
     connector.execute(
         () -> {
           Link current = link;
           link = null;
           if (current != null) {
-            current.close();
+            try {
+              current.close().get(2, TimeUnit.SECONDS); // before shutdown, which would close again
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+              // the client shutdown below releases what is left
+            }
           }
         });
     connector.shutdown();
@@ -369,6 +387,10 @@ public final class RedisPubSub implements PubSub {
       message = codec.decode(envelope.payload());
     } catch (RuntimeException e) {
       drop(channel, DropReason.UNDECODABLE, codec.kind() + ": " + e);
+      return;
+    }
+    if (message == null) {
+      drop(channel, DropReason.UNDECODABLE, codec.kind() + ": decoded to null");
       return;
     }
     local.deliver(new Delivery(envelope.topic(), message, null));

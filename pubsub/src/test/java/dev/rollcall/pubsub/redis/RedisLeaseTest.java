@@ -105,6 +105,21 @@ class RedisLeaseTest {
   }
 
   @Test
+  void closingTheRedisPubSubReleasesItsLease() {
+    var holderNode = node("a", redis.uri());
+    var first = lease(holderNode);
+    await().until(first::isHeld);
+    var second = lease(node("b", redis.uri()));
+    watchForOverlap(List.of(first, second));
+
+    holderNode.close();
+
+    assertThat(first.isHeld()).isFalse();
+    await().atMost(TTL.dividedBy(2)).until(second::isHeld); // released, not left to expire
+    assertThat(overlaps.get()).isZero();
+  }
+
+  @Test
   void aHolderCutOffFromRedisLetsGoAndAnotherTakesOverWithoutOverlap() {
     var proxy = TcpProxy.start(redis.port());
     resources.add(proxy);

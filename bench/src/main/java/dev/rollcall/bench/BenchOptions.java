@@ -1,0 +1,295 @@
+package dev.rollcall.bench;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The load generator's command line, validated. {@code target} and {@code baseline} are either URLs
+ * or {@code auto} (start the server on a free loopback port for the run).
+ *
+ * @param workerIndex which share of the connections this process drives, or -1 in the parent
+ */
+record BenchOptions(
+    Scenario scenario,
+    String target,
+    String baseline,
+    int connections,
+    int rampRate,
+    String topic,
+    Duration heartbeat,
+    Duration duration,
+    double rate,
+    int workers,
+    int sources,
+    int eventLoops,
+    Duration timeout,
+    long serverPid,
+    String serverOpts,
+    Path json,
+    boolean help,
+    int workerIndex) {
+
+  /** One process may hold 20,000 open files here; keep room for the JVM's own. */
+  static final int MAX_CONNECTIONS_PER_WORKER = 19_500;
+
+  /** Ephemeral ports per (source, destination) pair, with margin (Linux: 32768-60999). */
+  static final int CONNECTIONS_PER_SOURCE = 25_000;
+
+  static final String USAGE =
+      """
+      Usage: rollcall-bench [options]
+
+      Drives a Phoenix Channels server (Rollcall, or Phoenix) with many WebSocket heroes in the
+      dispatch app's lobby, optionally side by side with the Socket.IO baseline, and prints a
+      table and JSON: connections reached, join latency, delivery latency p50/p90/p99/max,
+      deliveries/s, errors, reconnects.
+
+      Options:
+        --scenario S        capacity | fanout | direct | storm (default fanout)
+                              capacity  N idle heroes joined and tracked; server heap/RSS per conn
+                              fanout    N heroes; one sends notify_all at --rate per second
+                              direct    N heroes send notify_direct to random heroes, --rate/s in all
+                              storm     N sockets connect, then all join at once; time until every
+                                        roster is complete, presence frames per client
+        --url URL|auto      Phoenix socket URL, e.g. ws://127.0.0.1:4000/socket/websocket;
+                            auto starts ./rollcall on a free port (default auto)
+        --baseline URL|auto Socket.IO baseline, e.g. http://127.0.0.1:3000; auto starts
+                            bench/peers/socketio on a free port; none to skip (default none)
+        --connections N     heroes in all (default 200)
+        --ramp-rate R       new connections per second during ramp-up (default 2000)
+        --topic T           lobby topic (default notifications:lobby)
+        --heartbeat D       Phoenix heartbeat period, 0 for none (default 30s)
+        --duration D        length of the measured phase (default 10s)
+        --rate R            fanout: broadcasts/s; direct: messages/s in all (default 10 / 200)
+        --workers N         worker processes sharing the connections (default: enough for
+                            19,500 connections each, the open-file limit here being 20,000)
+        --sources N         loopback source addresses 127.0.0.2 ... to spread connections over
+                            (default: one per 25,000 connections)
+        --event-loops N     client event loop threads per worker (default 1)
+        --timeout D         hard limit for the whole run (default: ramp + duration + 60s)
+        --server-pid PID    pid of a local --url server, to report its memory (auto: known)
+        --server-opts S     JVM options for an auto-started Rollcall (default -Xmx2g)
+        --json FILE         also write the JSON result to FILE
+        --help              this text
+
+      Durations: 500ms, 10s, 2m. Everything binds and connects on loopback only.
+      """;
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+
+  BenchOptions {
+    if (connections < 1) {
+      throw new UsageException("--connections must be ≥ 1");
+    }
+    if (rampRate < 1) {
+      throw new UsageException("--ramp-rate must be ≥ 1");
+    }
+    if (rate <= 0) {
+      throw new UsageException("--rate must be > 0");
+    }
+    if (workers < 1) {
+      throw new UsageException("--workers must be ≥ 1");
+    }
+    if ((connections + workers - 1) / workers > MAX_CONNECTIONS_PER_WORKER) {
+      throw new UsageException(
+          "--workers "
+              + workers
+              + " gives more than "
+              + MAX_CONNECTIONS_PER_WORKER
+              + " connections per process (open-file limit); use --workers "
+              + (connections + MAX_CONNECTIONS_PER_WORKER - 1) / MAX_CONNECTIONS_PER_WORKER);
+    }
+    if (sources < 1 || sources > 250) {
+      throw new UsageException("--sources must be 1..250");
+    }
+    if ((long) sources * CONNECTIONS_PER_SOURCE < connections) {
+      throw new UsageException(
+          "--sources " + sources + " is too few for " + connections + " connections");
+    }
+    if (eventLoops < 1) {
+      throw new UsageException("--event-loops must be ≥ 1");
+    }
+  }
+
+  /** The ramp and measured phase plus a minute of slack, unless --timeout says otherwise. */
+  Duration hardLimit() {
+    if (!timeout.isZero()) {
+      return timeout;
+    }
+    return Duration.ofMillis(connections * 1000L / rampRate).plus(duration).plusSeconds(60);
+  }
+
+  static BenchOptions parse(String... args) {
+    Scenario scenario = Scenario.FANOUT;
+    String target = "auto";
+    String baseline = "none";
+    int connections = 200;
+    int rampRate = 2000;
+    String topic = "notifications:lobby";
+    Duration heartbeat = Duration.ofSeconds(30);
+    Duration duration = Duration.ofSeconds(10);
+    Double rate = null;
+    Integer workers = null;
+    Integer sources = null;
+    int eventLoops = 1;
+    Duration timeout = Duration.ZERO;
+    long serverPid = 0;
+    String serverOpts = "-Xmx2g";
+    Path json = null;
+    boolean help = false;
+    int workerIndex = -1;
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      String value = null;
+      int equals = flag.indexOf('=');
+      if (flag.startsWith("--") && equals > 0) {
+        value = flag.substring(equals + 1);
+        flag = flag.substring(0, equals);
+      }
+      if (flag.equals("--help") || flag.equals("-h")) {
+        help = true;
+        continue;
+      }
+      if (!flag.startsWith("--")) {
+        throw new UsageException("unexpected argument: " + flag);
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new UsageException(flag + " needs a value");
+        }
+        value = args[++i];
+      }
+      switch (flag) {
+        case "--scenario" -> scenario = Scenario.parse(value);
+        case "--url" -> target = checkTarget(flag, value, "ws");
+        case "--baseline" -> baseline = checkTarget(flag, value, "http");
+        case "--connections" -> connections = integer(flag, value);
+        case "--ramp-rate" -> rampRate = integer(flag, value);
+        case "--topic" -> topic = value;
+        case "--heartbeat" -> heartbeat = duration(flag, value);
+        case "--duration" -> duration = duration(flag, value);
+        case "--rate" -> rate = number(flag, value);
+        case "--workers" -> workers = integer(flag, value);
+        case "--sources" -> sources = integer(flag, value);
+        case "--event-loops" -> eventLoops = integer(flag, value);
+        case "--timeout" -> timeout = duration(flag, value);
+        case "--server-pid" -> serverPid = integer(flag, value);
+        case "--server-opts" -> serverOpts = value;
+        case "--json" -> json = Path.of(value);
+        case "--worker-index" -> workerIndex = integer(flag, value);
+        default -> throw new UsageException("unknown option: " + flag + " (see --help)");
+      }
+    }
+    if (rate == null) {
+      rate = scenario == Scenario.DIRECT ? 200.0 : 10.0;
+    }
+    if (workers == null) {
+      workers =
+          Math.max(1, (connections + MAX_CONNECTIONS_PER_WORKER - 1) / MAX_CONNECTIONS_PER_WORKER);
+    }
+    if (sources == null) {
+      sources = Math.max(1, (connections + CONNECTIONS_PER_SOURCE - 1) / CONNECTIONS_PER_SOURCE);
+    }
+    return new BenchOptions(
+        scenario,
+        target,
+        baseline,
+        connections,
+        rampRate,
+        topic,
+        heartbeat,
+        duration,
+        rate,
+        workers,
+        sources,
+        eventLoops,
+        timeout,
+        serverPid,
+        serverOpts,
+        json,
+        help,
+        workerIndex);
+  }
+
+  /**
+   * The arguments that make a worker process run this same bench, share {@code index}, against one
+   * server: a Phoenix one as {@code --url}, or the baseline as {@code --baseline}.
+   */
+  List<String> workerArgs(String url, boolean socketIo, int index) {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "--scenario",
+            scenario.id(),
+            "--url",
+            socketIo ? "none" : url,
+            "--baseline",
+            socketIo ? url : "none"));
+    args.addAll(List.of("--connections", Integer.toString(connections)));
+    args.addAll(List.of("--ramp-rate", Integer.toString(rampRate), "--topic", topic));
+    args.addAll(List.of("--heartbeat", heartbeat.toMillis() + "ms"));
+    args.addAll(List.of("--duration", duration.toMillis() + "ms", "--rate", Double.toString(rate)));
+    args.addAll(List.of("--workers", Integer.toString(workers)));
+    args.addAll(List.of("--sources", Integer.toString(sources)));
+    args.addAll(List.of("--event-loops", Integer.toString(eventLoops)));
+    args.addAll(List.of("--timeout", hardLimit().toMillis() + "ms"));
+    args.addAll(List.of("--worker-index", Integer.toString(index)));
+    return args;
+  }
+
+  private static String checkTarget(String flag, String value, String scheme) {
+    if (value.equals("auto")
+        || value.equals("none")
+        || value.equals("phoenix")
+        || value.equals("socketio")) {
+      return value;
+    }
+    URI uri;
+    try {
+      uri = URI.create(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(flag + " is not a URL: " + value);
+    }
+    if (uri.getHost() == null || uri.getScheme() == null || !uri.getScheme().startsWith(scheme)) {
+      throw new UsageException(flag + " must be a " + scheme + ":// URL or auto, got " + value);
+    }
+    return value;
+  }
+
+  private static int integer(String flag, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + " must be an integer, got " + value);
+    }
+  }
+
+  private static double number(String flag, String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + " must be a number, got " + value);
+    }
+  }
+
+  static Duration duration(String flag, String value) {
+    Matcher m = DURATION.matcher(value);
+    if (value.equals("0")) {
+      return Duration.ZERO;
+    }
+    if (!m.matches()) {
+      throw new UsageException(flag + " must be a duration like 500ms, 10s or 2m, got " + value);
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      default -> Duration.ofMinutes(n);
+    };
+  }
+}

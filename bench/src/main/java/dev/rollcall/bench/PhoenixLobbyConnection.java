@@ -1,0 +1,144 @@
+package dev.rollcall.bench;
+
+import dev.rollcall.channels.client.ClientListener;
+import dev.rollcall.channels.client.ClientSocket;
+import dev.rollcall.channels.client.CloseStatus;
+import dev.rollcall.channels.client.PhoenixClient;
+import dev.rollcall.channels.client.SocketOptions;
+import dev.rollcall.channels.protocol.Message;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A hero on a Phoenix Channels server (Rollcall, or Phoenix itself): joins {@code topic}, learns
+ * its name from {@code user_info}, follows presence_state/presence_diff, receives {@code
+ * notification}. Confined to its socket's event loop, apart from the calls that hop onto it.
+ */
+final class PhoenixLobbyConnection implements LobbyConnection, ClientListener {
+  private final PhoenixClient client;
+  private final URI url;
+  private final SocketOptions options;
+  private final String topic;
+  private final Events events;
+  private final Roster roster;
+  private final CompletableFuture<String> joined = new CompletableFuture<>();
+  private volatile ClientSocket socket;
+  private volatile String name;
+  private volatile boolean closing;
+
+  PhoenixLobbyConnection(
+      PhoenixClient client,
+      URI url,
+      SocketOptions options,
+      String topic,
+      boolean trackRoster,
+      Events events) {
+    this.client = client;
+    this.url = url;
+    this.options = options.withListener(this);
+    this.topic = topic;
+    this.events = events;
+    this.roster = trackRoster ? new Roster() : null;
+  }
+
+  @Override
+  public CompletableFuture<Void> connect() {
+    return client
+        .connect(url, options)
+        .thenAccept(
+            connected -> {
+              socket = connected;
+            });
+  }
+
+  @Override
+  public CompletableFuture<String> join() {
+    socket
+        .join(topic, Map.of())
+        .whenComplete(
+            (reply, error) -> {
+              if (error != null) {
+                joined.completeExceptionally(error);
+              } else if (!"ok".equals(ClientSocket.status(reply))) {
+                joined.completeExceptionally(
+                    new IllegalStateException("join refused: " + ClientSocket.response(reply)));
+              }
+            });
+    return joined;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Roster roster() {
+    return roster;
+  }
+
+  @Override
+  public void notifyAll(String body) {
+    socket.send(topic, "notify_all", Map.of("body", body));
+  }
+
+  @Override
+  public void notifyDirect(String body, String recipient) {
+    socket.send(topic, "notify_direct", Map.of("body", body, "recipient", recipient));
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    ClientSocket s = socket;
+    if (s != null) {
+      s.abort();
+    }
+  }
+
+  @Override
+  public void onMessage(ClientSocket from, Message message) {
+    switch (message.event()) {
+      case "notification" -> {
+        if (message.payload() instanceof Map<?, ?> payload
+            && payload.get("body") instanceof String body) {
+          events.notification(this, body);
+        }
+      }
+      case "user_info" -> {
+        if (message.payload() instanceof Map<?, ?> payload
+            && payload.get("user_name") instanceof String userName) {
+          name = userName;
+          joined.complete(userName);
+        }
+      }
+      case "presence_state" -> {
+        if (roster != null) {
+          roster.applyState(message.payload());
+          events.rosterChanged(this);
+        }
+      }
+      case "presence_diff" -> {
+        if (roster != null) {
+          roster.applyDiff(message.payload());
+          events.rosterChanged(this);
+        }
+      }
+      default -> {}
+    }
+  }
+
+  @Override
+  public void onUndecodable(ClientSocket from, String reason) {
+    events.undecodable(this, reason);
+  }
+
+  @Override
+  public void onClose(ClientSocket from, CloseStatus status) {
+    joined.completeExceptionally(new IllegalStateException("closed " + status.code()));
+    if (!closing) {
+      events.dropped(this, status.code());
+    }
+  }
+}

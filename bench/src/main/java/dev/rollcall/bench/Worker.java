@@ -1,0 +1,450 @@
+package dev.rollcall.bench;
+
+import dev.rollcall.channels.client.ClientConfig;
+import dev.rollcall.channels.client.HandshakeException;
+import dev.rollcall.channels.client.PhoenixClient;
+import dev.rollcall.channels.client.SocketOptions;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * Drives one process's share of the heroes through a scenario: {@link #ramp} (connect, and join
+ * unless it is a storm), {@link #measure} (the scenario's measured phase), {@link #finish} (close
+ * all, report). Driven by one thread; the connections' callbacks run on the client's event loops
+ * and only touch {@link WorkerStats} and the roster bookkeeping.
+ */
+final class Worker implements LobbyConnection.Events, AutoCloseable {
+  /** A body is "bench:<nanoTime of send>"; anything else is not ours and is ignored. */
+  static final String BODY_PREFIX = "bench:";
+
+  private static final int MAX_CONNECTS_IN_FLIGHT = 1000;
+
+  private final BenchOptions options;
+  private final Protocol protocol;
+  private final URI url;
+  private final int share;
+  private final int firstId;
+  private final Consumer<String> progress;
+  private final WorkerStats stats = new WorkerStats();
+  private final PhoenixClient client;
+  private final AtomicReferenceArray<LobbyConnection> connections;
+  private final List<InetAddress> sources;
+  private final long deadline;
+  private volatile boolean stopping;
+  private volatile boolean closed;
+  private volatile long stormStart;
+  private double measuredSeconds;
+
+  /** The two kinds of server the tool speaks to. */
+  enum Protocol {
+    PHOENIX,
+    SOCKETIO
+  }
+
+  Worker(
+      BenchOptions options,
+      Protocol protocol,
+      URI url,
+      int index,
+      int count,
+      long deadlineNanos,
+      Consumer<String> progress) {
+    this.options = options;
+    this.protocol = protocol;
+    this.url = url;
+    this.share = options.connections() / count + (index < options.connections() % count ? 1 : 0);
+    this.firstId =
+        index * (options.connections() / count) + Math.min(index, options.connections() % count);
+    this.progress = progress;
+    this.deadline = deadlineNanos;
+    this.connections = new AtomicReferenceArray<>(share);
+    this.client =
+        new PhoenixClient(
+            ClientConfig.defaults()
+                .withEventLoopThreads(options.eventLoops())
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10)));
+    this.sources = sourceAddresses(options.sources());
+  }
+
+  WorkerStats stats() {
+    return stats;
+  }
+
+  int share() {
+    return share;
+  }
+
+  /** Opens this worker's connections at its part of the ramp rate; joins them unless storm. */
+  void ramp() {
+    boolean join = options.scenario() != Scenario.STORM;
+    double perSecond = (double) options.rampRate() / options.workers();
+    long start = System.nanoTime();
+    long lastProgress = start;
+    for (int slot = 0; slot < share && !pastDeadline(); slot++) {
+      long due = start + (long) (slot * 1e9 / perSecond);
+      while (System.nanoTime() < due || stats.inFlight.get() >= MAX_CONNECTS_IN_FLIGHT) {
+        if (pastDeadline()) {
+          return;
+        }
+        LockSupport.parkNanos(200_000);
+        lastProgress = maybeProgress("ramp", lastProgress);
+      }
+      open(slot, join, false);
+      lastProgress = maybeProgress("ramp", lastProgress);
+    }
+    while (stats.inFlight.get() > 0 && !pastDeadline()) {
+      LockSupport.parkNanos(1_000_000);
+      lastProgress = maybeProgress("ramp", lastProgress);
+    }
+    progress.accept(line("ramp done"));
+  }
+
+  /** The scenario's measured phase; returns when it is over or the hard limit is reached. */
+  void measure() {
+    long start = System.nanoTime();
+    long end = Math.min(deadline, start + options.duration().toNanos());
+    switch (options.scenario()) {
+      case CAPACITY -> idle(end);
+      case FANOUT -> fanOut(end);
+      case DIRECT -> direct(end);
+      case STORM -> storm(end);
+    }
+    measuredSeconds = (System.nanoTime() - start) / 1e9;
+    if (options.scenario() == Scenario.FANOUT || options.scenario() == Scenario.DIRECT) {
+      // Let frames in flight land (bounded), so the last sends are not counted as lost.
+      long grace = Math.min(deadline, System.nanoTime() + 2_000_000_000L);
+      long expected = expectedDeliveries();
+      while (stats.delivered.sum() < expected && System.nanoTime() < grace) {
+        LockSupport.parkNanos(10_000_000);
+      }
+    }
+  }
+
+  /** Closes every connection and reports. */
+  WorkerReport finish() {
+    stopping = true;
+    if (options.scenario() == Scenario.STORM) {
+      for (int i = 0; i < share; i++) {
+        LobbyConnection c = connections.get(i);
+        if (c != null && c.roster() != null) {
+          stats.presenceFrames.recordValue(c.roster().frames());
+        }
+      }
+    }
+    WorkerReport report = stats.report(measuredSeconds);
+    close();
+    return report;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopping = true;
+    for (int i = 0; i < share; i++) {
+      LobbyConnection c = connections.get(i);
+      if (c != null) {
+        c.close();
+      }
+    }
+    client.close();
+  }
+
+  // --- scenarios
+
+  private void idle(long end) {
+    long lastProgress = System.nanoTime();
+    while (System.nanoTime() < end) {
+      LockSupport.parkNanos(50_000_000);
+      lastProgress = maybeProgress("idle", lastProgress);
+    }
+  }
+
+  private void fanOut(long end) {
+    // Worker 0's first hero publishes; everyone (the publisher too) receives.
+    LobbyConnection publisher = firstId == 0 ? firstJoined() : null;
+    paced(
+        end,
+        options.rate(),
+        () -> {
+          if (publisher != null) {
+            publisher.notifyAll(BODY_PREFIX + System.nanoTime());
+            stats.sent.increment();
+          }
+        });
+  }
+
+  private void direct(long end) {
+    List<LobbyConnection> joined = new ArrayList<>();
+    for (int i = 0; i < share; i++) {
+      LobbyConnection c = connections.get(i);
+      if (c != null && c.name() != null) {
+        joined.add(c);
+      }
+    }
+    if (joined.isEmpty()) {
+      idle(end);
+      return;
+    }
+    paced(
+        end,
+        options.rate() / options.workers(),
+        () -> {
+          var random = ThreadLocalRandom.current();
+          LobbyConnection from = joined.get(random.nextInt(joined.size()));
+          LobbyConnection to = joined.get(random.nextInt(joined.size()));
+          from.notifyDirect(BODY_PREFIX + System.nanoTime(), to.name());
+          stats.sent.increment();
+        });
+  }
+
+  private void storm(long end) {
+    stormStart = System.nanoTime();
+    for (int slot = 0; slot < share; slot++) {
+      LobbyConnection c = connections.get(slot);
+      if (c != null) {
+        join(c, slot);
+      }
+    }
+    long lastProgress = System.nanoTime();
+    while (stats.rostersComplete.get() < stats.connected.get() && System.nanoTime() < end) {
+      LockSupport.parkNanos(5_000_000);
+      lastProgress = maybeProgress("storm", lastProgress);
+    }
+  }
+
+  /** Runs {@code send} {@code perSecond} times a second until {@code end}, catching up if late. */
+  private void paced(long end, double perSecond, Runnable send) {
+    long start = System.nanoTime();
+    long done = 0;
+    long lastProgress = start;
+    while (System.nanoTime() < end) {
+      long due = (long) ((System.nanoTime() - start) * perSecond / 1e9);
+      for (; done < due; done++) {
+        send.run();
+      }
+      LockSupport.parkNanos(1_000_000);
+      lastProgress = maybeProgress("measure", lastProgress);
+    }
+  }
+
+  private long expectedDeliveries() {
+    return switch (options.scenario()) {
+      // Only worker 0 knows what it sent; others wait out the grace period at most.
+      case FANOUT -> firstId == 0 ? stats.sent.sum() * share : Long.MAX_VALUE;
+      case DIRECT -> stats.sent.sum();
+      default -> 0;
+    };
+  }
+
+  private LobbyConnection firstJoined() {
+    for (int i = 0; i < share; i++) {
+      LobbyConnection c = connections.get(i);
+      if (c != null && c.name() != null) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  // --- connections
+
+  private void open(int slot, boolean join, boolean reconnect) {
+    InetAddress source = sources.get((firstId + slot) % sources.size());
+    SocketOptions socketOptions =
+        SocketOptions.defaults()
+            .withLocalAddress(source)
+            .withHeartbeat(options.heartbeat().isZero() ? null : options.heartbeat());
+    boolean trackRoster = options.scenario() == Scenario.STORM;
+    LobbyConnection connection =
+        switch (protocol) {
+          case PHOENIX ->
+              new PhoenixLobbyConnection(
+                  client, url, socketOptions, options.topic(), trackRoster, this);
+          case SOCKETIO ->
+              new SocketIoLobbyConnection(client, url, socketOptions, trackRoster, this);
+        };
+    connections.set(slot, connection);
+    stats.attempted.incrementAndGet();
+    stats.inFlight.incrementAndGet();
+    if (reconnect) {
+      stats.reconnects.incrementAndGet();
+    }
+    connection
+        .connect()
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                stats.error("connect: " + reason(error));
+                stats.inFlight.decrementAndGet();
+                return;
+              }
+              stats.connected.incrementAndGet();
+              if (join) {
+                join(connection, slot).whenComplete((name, e) -> stats.inFlight.decrementAndGet());
+              } else {
+                stats.inFlight.decrementAndGet();
+              }
+            });
+  }
+
+  private CompletableFuture<String> join(LobbyConnection connection, int slot) {
+    long start = System.nanoTime();
+    return connection
+        .join()
+        .orTimeout(30, TimeUnit.SECONDS)
+        .whenComplete(
+            (name, error) -> {
+              if (error != null) {
+                if (!stopping) {
+                  stats.error("join: " + reason(error));
+                }
+              } else {
+                stats.joined.incrementAndGet();
+                stats.joinMicros.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+              }
+            });
+  }
+
+  private static String reason(Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof HandshakeException handshake) {
+      return handshake.status() > 0 ? "HTTP " + handshake.status() : handshake.getMessage();
+    }
+    if (cause instanceof ConnectException) {
+      return "refused";
+    }
+    if (cause instanceof TimeoutException) {
+      return "timeout";
+    }
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName()
+        + (message == null ? "" : " " + message.lines().findFirst().orElse(""));
+  }
+
+  // --- events from connections (event loop threads)
+
+  @Override
+  public void notification(LobbyConnection connection, String body) {
+    if (!body.startsWith(BODY_PREFIX)) {
+      return; // e.g. the app's internal service
+    }
+    try {
+      long sentAt = Long.parseLong(body, BODY_PREFIX.length(), body.length(), 10);
+      stats.delivered.increment();
+      stats.deliveryMicros.recordValue(Math.max(1, (System.nanoTime() - sentAt) / 1000));
+    } catch (NumberFormatException e) {
+      stats.undecodable.increment();
+    }
+  }
+
+  @Override
+  public void rosterChanged(LobbyConnection connection) {
+    Roster roster = connection.roster();
+    if (roster.size() == options.connections() && stormStart != 0 && !complete(connection)) {
+      markComplete(connection);
+      stats.rostersComplete.incrementAndGet();
+      stats.rosterMillis.recordValue(Math.max(1, (System.nanoTime() - stormStart) / 1_000_000));
+    }
+  }
+
+  // A roster counts once even if it later shrinks (a drop elsewhere) and grows back.
+  private final java.util.Set<LobbyConnection> completed =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private boolean complete(LobbyConnection connection) {
+    return completed.contains(connection);
+  }
+
+  private void markComplete(LobbyConnection connection) {
+    completed.add(connection);
+  }
+
+  @Override
+  public void dropped(LobbyConnection dropped, int code) {
+    if (stopping) {
+      return;
+    }
+    stats.drops.incrementAndGet();
+    stats.error("dropped: close " + code);
+    for (int slot = 0; slot < share; slot++) {
+      if (connections.get(slot) == dropped) {
+        int again = slot;
+        // Reconnect like phoenix.js would (after a short backoff), unless the run is over.
+        CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)
+            .execute(
+                () -> {
+                  if (!stopping && !pastDeadline()) {
+                    open(again, options.scenario() != Scenario.STORM || stormStart != 0, true);
+                  }
+                });
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void undecodable(LobbyConnection connection, String reason) {
+    stats.undecodable.increment();
+  }
+
+  // --- helpers
+
+  private boolean pastDeadline() {
+    return System.nanoTime() >= deadline;
+  }
+
+  private long maybeProgress(String phase, long last) {
+    long now = System.nanoTime();
+    if (now - last < 1_000_000_000L) {
+      return last;
+    }
+    progress.accept(line(phase));
+    return now;
+  }
+
+  private String line(String phase) {
+    return phase
+        + " connected "
+        + stats.connected.get()
+        + "/"
+        + share
+        + " joined "
+        + stats.joined.get()
+        + " errors "
+        + stats.errorCount()
+        + " delivered "
+        + stats.delivered.sum()
+        + (options.scenario() == Scenario.STORM ? " rosters " + stats.rostersComplete.get() : "");
+  }
+
+  /** 127.0.0.2, 127.0.0.3, ...: each gives another ~28k ephemeral ports towards the server. */
+  static List<InetAddress> sourceAddresses(int count) {
+    List<InetAddress> addresses = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int n = 2 + i;
+      try {
+        addresses.add(InetAddress.getByAddress(new byte[] {127, 0, (byte) (n >> 8), (byte) n}));
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return addresses;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.rollcall.bench;
+
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one worker measured; merged over workers into one result. Histograms travel between
+ * processes as base64 of HdrHistogram's compressed encoding. Immutable.
+ *
+ * @param joinMicros join latency (join sent → user_info received)
+ * @param deliveryMicros notification latency (send → receive, from the nanoTime in the body;
+ *     System.nanoTime is CLOCK_MONOTONIC on Linux, so it is comparable across processes here)
+ * @param rosterMillis storm: time from storm start until each client's roster was complete
+ * @param presenceFrames storm: presence_state + presence_diff frames each client received
+ */
+record WorkerReport(
+    int attempted,
+    int connected,
+    int joined,
+    long sent,
+    long delivered,
+    int drops,
+    int reconnects,
+    long undecodable,
+    int rostersComplete,
+    double measuredSeconds,
+    Map<String, Integer> errors,
+    String joinMicros,
+    String deliveryMicros,
+    String rosterMillis,
+    String presenceFrames) {
+
+  static String encode(Histogram histogram) {
+    ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+    histogram.encodeIntoCompressedByteBuffer(buffer);
+    buffer.flip();
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  static Histogram decode(String encoded) {
+    try {
+      return Histogram.decodeFromCompressedByteBuffer(
+          ByteBuffer.wrap(Base64.getDecoder().decode(encoded)), 0);
+    } catch (DataFormatException e) {
+      throw new IllegalArgumentException("bad histogram from a worker", e);
+    }
+  }
+
+  /** Counters add up; histograms merge; the measured time is the longest. */
+  WorkerReport merge(WorkerReport other) {
+    Map<String, Integer> allErrors = new TreeMap<>(errors);
+    other.errors.forEach((kind, count) -> allErrors.merge(kind, count, Integer::sum));
+    return new WorkerReport(
+        attempted + other.attempted,
+        connected + other.connected,
+        joined + other.joined,
+        sent + other.sent,
+        delivered + other.delivered,
+        drops + other.drops,
+        reconnects + other.reconnects,
+        undecodable + other.undecodable,
+        rostersComplete + other.rostersComplete,
+        Math.max(measuredSeconds, other.measuredSeconds),
+        allErrors,
+        mergeHistogram(joinMicros, other.joinMicros),
+        mergeHistogram(deliveryMicros, other.deliveryMicros),
+        mergeHistogram(rosterMillis, other.rosterMillis),
+        mergeHistogram(presenceFrames, other.presenceFrames));
+  }
+
+  private static String mergeHistogram(String a, String b) {
+    Histogram sum = decode(a);
+    sum.add(decode(b));
+    return encode(sum);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.rollcall.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * A tiny run of every scenario against the real dispatch app (its built jar) and the Socket.IO
+ * baseline, so the load generator cannot rot. Asserts what a user of the tool sees (connections
+ * reached, deliveries, complete rosters, memory figures), never timings.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScenarioSmokeTest {
+  private static final int HEROES = 60;
+  private static final List<ServerProcess> servers = new ArrayList<>();
+
+  @BeforeAll
+  static void startServers() throws Exception {
+    Path root = BenchMain.projectRoot();
+    Path jar = root.resolve("dispatch/target/rollcall-dispatch.jar");
+    require(Files.isRegularFile(jar), "the dispatch jar " + jar + " (run ./mvnw package first)");
+    require(onPath("node") && onPath("npm"), "node and npm");
+    servers.add(ServerProcess.startRollcallJar(jar, "-Xmx512m", Duration.ofSeconds(60)));
+    servers.add(ServerProcess.startSocketIo(root, Duration.ofSeconds(120)));
+  }
+
+  @AfterAll
+  static void stopServers() {
+    servers.forEach(ServerProcess::close);
+  }
+
+  /** Missing locally: skip, and say so loudly. Missing under CI: fail. */
+  private static void require(boolean present, String what) {
+    if (!present) {
+      String message =
+          "ScenarioSmokeTest needs " + what + ": SKIPPING the load generator smoke run";
+      if ("true".equals(System.getenv("CI"))) {
+        throw new AssertionError(message.replace("SKIPPING", "CI requires"));
+      }
+      System.err.println("\n*** " + message + " ***\n");
+      assumeTrue(false, message);
+    }
+  }
+
+  private static boolean onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<RunResult> run(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("--connections", Integer.toString(HEROES)));
+    all.addAll(List.of("--ramp-rate", "500", "--timeout", "60s", "--heartbeat", "1s"));
+    all.addAll(List.of(args));
+    BenchOptions options = BenchOptions.parse(all.toArray(String[]::new));
+    var progress = new ByteArrayOutputStream();
+    var out = new PrintStream(progress, true, StandardCharsets.UTF_8);
+    List<RunResult> results = new ArrayList<>();
+    for (ServerProcess server : servers) {
+      results.add(BenchMain.runScenario(options, server, out, out));
+    }
+    ResultTable.print(System.out, options.scenario(), results);
+    assertThat(progress.toString(StandardCharsets.UTF_8)).contains("ramp done");
+    for (RunResult result : results) {
+      assertThat(result.get(RunResult.Figure.CONNECTIONS)).as(result.server()).isEqualTo(HEROES);
+      assertThat(result.errors()).as(result.server() + " errors").isEmpty();
+      assertThat(result.get(RunResult.Figure.JOIN_P50)).isPositive();
+    }
+    return results;
+  }
+
+  @Test
+  @Order(1)
+  void storm() throws Exception {
+    for (RunResult result : run("--scenario", "storm", "--duration", "20s")) {
+      assertThat(result.get(RunResult.Figure.ROSTERS_COMPLETE))
+          .as(result.server())
+          .isEqualTo(HEROES);
+      assertThat(result.get(RunResult.Figure.PRESENCE_FRAMES_MEAN)).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void capacity() throws Exception {
+    for (RunResult result : run("--scenario", "capacity", "--duration", "1s")) {
+      assertThat(result.get(RunResult.Figure.HEAP_PER_CONNECTION)).as(result.server()).isNotNull();
+      assertThat(result.get(RunResult.Figure.RSS_PER_CONNECTION)).isNotNull();
+    }
+  }
+
+  @Test
+  @Order(3)
+  void fanOut() throws Exception {
+    for (RunResult result : run("--scenario", "fanout", "--duration", "2s", "--rate", "10")) {
+      double sent = result.get(RunResult.Figure.SENT);
+      assertThat(sent).as(result.server()).isPositive();
+      // Every hero, the sender too, gets every notify_all.
+      assertThat(result.get(RunResult.Figure.DELIVERED)).isEqualTo(sent * HEROES);
+      assertThat(result.get(RunResult.Figure.DELIVERY_P99)).isPositive();
+    }
+  }
+
+  @Test
+  @Order(4)
+  void direct() throws Exception {
+    for (RunResult result : run("--scenario", "direct", "--duration", "2s", "--rate", "50")) {
+      double sent = result.get(RunResult.Figure.SENT);
+      assertThat(sent).as(result.server()).isPositive();
+      assertThat(result.get(RunResult.Figure.DELIVERED)).isEqualTo(sent);
+    }
+  }
+}
