@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -142,6 +143,9 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
             corrupt.closeStatus().code(),
             cause.getMessage());
       }
+      case PrematureChannelClosureException gone ->
+          // The client went away in the middle of a fragmented message: nothing left to close.
+          log.debug("socket from {} closed mid-message", from);
       case IOException io -> {
         log.debug("socket from {} failed: {}", from, io.toString());
         ctx.close();
