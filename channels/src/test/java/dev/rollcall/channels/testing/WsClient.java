@@ -89,6 +89,21 @@ public final class WsClient implements AutoCloseable {
     pendingSends = pendingSends.thenCompose(previous -> ws.sendText(text, true));
   }
 
+  /** One text message sent as several WebSocket frames (a first frame and continuations). */
+  public WsClient sendFragmented(String... parts) {
+    CompletableFuture<WebSocket> sent;
+    synchronized (this) {
+      for (int i = 0; i < parts.length; i++) {
+        String part = parts[i];
+        boolean last = i == parts.length - 1;
+        pendingSends = pendingSends.thenCompose(previous -> ws.sendText(part, last));
+      }
+      sent = pendingSends;
+    }
+    sent.join();
+    return this;
+  }
+
   public WsClient sendBinary(byte[] bytes) {
     CompletableFuture<WebSocket> sent;
     synchronized (this) {
