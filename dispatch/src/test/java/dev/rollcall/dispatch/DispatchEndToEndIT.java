@@ -203,7 +203,9 @@ class DispatchEndToEndIT {
         process.destroyForcibly();
         Thread.currentThread().interrupt();
       }
-      System.out.println("---- launcher " + log.getFileName() + " ----\n" + output());
+      String output = output();
+      System.out.println("---- launcher " + log.getFileName() + " ----\n" + output);
+      assertThat(output).as("graceful shutdown on SIGTERM").contains("shutting down");
     }
   }
 }
