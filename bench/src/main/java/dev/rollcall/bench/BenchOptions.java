@@ -23,6 +23,7 @@ record BenchOptions(
     String topic,
     Duration heartbeat,
     Duration duration,
+    Duration warmup,
     double rate,
     int workers,
     int sources,
@@ -65,6 +66,8 @@ record BenchOptions(
         --topic T           lobby topic (default notifications:lobby)
         --heartbeat D       Phoenix heartbeat period, 0 for none (default 30s)
         --duration D        length of the measured phase (default 10s)
+        --warmup D          fanout/direct: same load before measuring, not recorded, so JITs
+                            are warm on both sides (default 5s)
         --rate R            fanout: broadcasts/s; direct: messages/s in all (default 10 / 200)
         --workers N         worker processes sharing the connections (default: enough for
                             19,500 connections each, the open-file limit here being 20,000)
@@ -121,7 +124,10 @@ record BenchOptions(
     if (!timeout.isZero()) {
       return timeout;
     }
-    return Duration.ofMillis(connections * 1000L / rampRate).plus(duration).plusSeconds(60);
+    return Duration.ofMillis(connections * 1000L / rampRate)
+        .plus(duration)
+        .plus(warmup)
+        .plusSeconds(60);
   }
 
   static BenchOptions parse(String... args) {
@@ -133,6 +139,7 @@ record BenchOptions(
     String topic = "notifications:lobby";
     Duration heartbeat = Duration.ofSeconds(30);
     Duration duration = Duration.ofSeconds(10);
+    Duration warmup = Duration.ofSeconds(5);
     Double rate = null;
     Integer workers = null;
     Integer sources = null;
@@ -173,6 +180,7 @@ record BenchOptions(
         case "--topic" -> topic = value;
         case "--heartbeat" -> heartbeat = duration(flag, value);
         case "--duration" -> duration = duration(flag, value);
+        case "--warmup" -> warmup = duration(flag, value);
         case "--rate" -> rate = number(flag, value);
         case "--workers" -> workers = integer(flag, value);
         case "--sources" -> sources = integer(flag, value);
@@ -204,6 +212,7 @@ record BenchOptions(
         topic,
         heartbeat,
         duration,
+        warmup,
         rate,
         workers,
         sources,
@@ -234,6 +243,7 @@ record BenchOptions(
     args.addAll(List.of("--ramp-rate", Integer.toString(rampRate), "--topic", topic));
     args.addAll(List.of("--heartbeat", heartbeat.toMillis() + "ms"));
     args.addAll(List.of("--duration", duration.toMillis() + "ms", "--rate", Double.toString(rate)));
+    args.addAll(List.of("--warmup", warmup.toMillis() + "ms"));
     args.addAll(List.of("--workers", Integer.toString(workers)));
     args.addAll(List.of("--sources", Integer.toString(sources)));
     args.addAll(List.of("--event-loops", Integer.toString(eventLoops)));

@@ -114,22 +114,43 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
 
   /** The scenario's measured phase; returns when it is over or the hard limit is reached. */
   void measure() {
+    boolean sending =
+        options.scenario() == Scenario.FANOUT || options.scenario() == Scenario.DIRECT;
+    if (sending && !options.warmup().isZero()) {
+      // Same load, not recorded: lets both servers (and this client) reach steady state (JIT).
+      send(Math.min(deadline, System.nanoTime() + options.warmup().toNanos()));
+      drain();
+      stats.sent.reset();
+      stats.delivered.reset();
+      stats.deliveryMicros.reset();
+    }
     long start = System.nanoTime();
     long end = Math.min(deadline, start + options.duration().toNanos());
     switch (options.scenario()) {
       case CAPACITY -> idle(end);
-      case FANOUT -> fanOut(end);
-      case DIRECT -> direct(end);
+      case FANOUT, DIRECT -> send(end);
       case STORM -> storm(end);
     }
     measuredSeconds = (System.nanoTime() - start) / 1e9;
-    if (options.scenario() == Scenario.FANOUT || options.scenario() == Scenario.DIRECT) {
-      // Let frames in flight land (bounded), so the last sends are not counted as lost.
-      long grace = Math.min(deadline, System.nanoTime() + 2_000_000_000L);
-      long expected = expectedDeliveries();
-      while (stats.delivered.sum() < expected && System.nanoTime() < grace) {
-        LockSupport.parkNanos(10_000_000);
-      }
+    if (sending) {
+      drain();
+    }
+  }
+
+  private void send(long end) {
+    if (options.scenario() == Scenario.FANOUT) {
+      fanOut(end);
+    } else {
+      direct(end);
+    }
+  }
+
+  /** Lets frames in flight land (bounded), so the last sends are not counted as lost. */
+  private void drain() {
+    long grace = Math.min(deadline, System.nanoTime() + 2_000_000_000L);
+    long expected = expectedDeliveries();
+    while (stats.delivered.sum() < expected && System.nanoTime() < grace) {
+      LockSupport.parkNanos(10_000_000);
     }
   }
 

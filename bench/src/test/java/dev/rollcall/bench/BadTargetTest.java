@@ -25,7 +25,16 @@ class BadTargetTest {
 
   private static RunResult run(URI url, String... extra) throws Exception {
     List<String> args =
-        new ArrayList<>(List.of("--scenario", "fanout", "--connections", "20", "--duration", "1s"));
+        new ArrayList<>(
+            List.of(
+                "--scenario",
+                "fanout",
+                "--connections",
+                "20",
+                "--duration",
+                "1s",
+                "--warmup",
+                "0"));
     args.addAll(List.of(extra));
     BenchOptions options = BenchOptions.parse(args.toArray(String[]::new));
     var sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
