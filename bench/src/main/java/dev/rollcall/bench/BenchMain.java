@@ -117,7 +117,8 @@ public final class BenchMain {
       awaitAll(workers, true, deadline, label, out);
       double rampSeconds = (System.nanoTime() - start) / 1e9;
       ServerProcess.Memory after = capacity ? server.memory() : ServerProcess.Memory.UNKNOWN;
-      workers.forEach(WorkerHandle::go);
+      long go = System.nanoTime();
+      workers.forEach(worker -> worker.go(go));
       // Workers stop at the hard limit themselves; allow them a moment to report, then kill.
       awaitAll(workers, false, deadline + 15_000_000_000L, label, out);
       WorkerReport merged = null;

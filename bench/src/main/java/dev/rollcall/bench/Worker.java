@@ -32,6 +32,9 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
 
   private static final int MAX_CONNECTS_IN_FLIGHT = 1000;
 
+  /** Notifications per second one hero sends at most (under Rollcall's 100/s socket limit). */
+  static final double PER_PUBLISHER_RATE = 50;
+
   private final BenchOptions options;
   private final Protocol protocol;
   private final URI url;
@@ -46,6 +49,7 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
   private volatile boolean stopping;
   private volatile boolean closed;
   private volatile long stormStart;
+  private volatile long recordFrom;
   private double measuredSeconds;
 
   /** The two kinds of server the tool speaks to. */
@@ -112,18 +116,25 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     progress.accept(line("ramp done"));
   }
 
-  /** The scenario's measured phase; returns when it is over or the hard limit is reached. */
-  void measure() {
+  /**
+   * The scenario's measured phase, after the warm-up; returns when it is over or the hard limit is
+   * reached. {@code goNanos} is the parent's nanoTime at "go", the same for every worker process
+   * (System.nanoTime is CLOCK_MONOTONIC on Linux), so all workers switch from warm-up to measuring
+   * at the same instant.
+   */
+  void measure(long goNanos) {
     boolean sending =
         options.scenario() == Scenario.FANOUT || options.scenario() == Scenario.DIRECT;
+    long measureFrom = goNanos;
     if (sending && !options.warmup().isZero()) {
       // Same load, not recorded: lets both servers (and this client) reach steady state (JIT).
-      send(Math.min(deadline, System.nanoTime() + options.warmup().toNanos()));
-      drain();
-      stats.sent.reset();
-      stats.delivered.reset();
-      stats.deliveryMicros.reset();
+      measureFrom = goNanos + options.warmup().toNanos();
+      send(Math.min(deadline, measureFrom));
     }
+    recordFrom = measureFrom; // a warm-up notification landing late is not a measured delivery
+    stats.sent.reset();
+    stats.delivered.reset();
+    stats.deliveryMicros.reset();
     long start = System.nanoTime();
     long end = Math.min(deadline, start + options.duration().toNanos());
     switch (options.scenario()) {
@@ -196,14 +207,31 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     }
   }
 
+  /**
+   * Worker 0's first heroes publish, each at most {@link #PER_PUBLISHER_RATE}/s (a server may
+   * rate-limit a socket: Rollcall's default is 100 frames/s); everyone (publishers too) receives.
+   */
   private void fanOut(long end) {
-    // Worker 0's first hero publishes; everyone (the publisher too) receives.
-    LobbyConnection publisher = firstId == 0 ? firstJoined() : null;
+    List<Integer> publishers = new ArrayList<>();
+    int wanted = (int) Math.ceil(options.rate() / PER_PUBLISHER_RATE);
+    for (int slot = 0; firstId == 0 && slot < share && publishers.size() < wanted; slot++) {
+      LobbyConnection c = connections.get(slot);
+      if (c != null && c.name() != null) {
+        publishers.add(slot);
+      }
+    }
+    int[] next = {0};
     paced(
         end,
         options.rate(),
         () -> {
-          if (publisher != null) {
+          if (publishers.isEmpty()) {
+            return;
+          }
+          // Read the slot each time: a dropped publisher is replaced by its reconnection.
+          LobbyConnection publisher =
+              connections.get(publishers.get(next[0]++ % publishers.size()));
+          if (publisher != null && publisher.name() != null) {
             publisher.notifyAll(BODY_PREFIX + System.nanoTime());
             stats.sent.increment();
           }
@@ -368,6 +396,9 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     }
     try {
       long sentAt = Long.parseLong(body, BODY_PREFIX.length(), body.length(), 10);
+      if (sentAt - recordFrom < 0) {
+        return;
+      }
       stats.delivered.increment();
       stats.deliveryMicros.recordValue(Math.max(1, (System.nanoTime() - sentAt) / 1000));
     } catch (NumberFormatException e) {

@@ -43,10 +43,10 @@ final class WorkerMain {
       }
       var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String command = in.readLine();
-      if (!"go".equals(command)) {
+      if (command == null || !command.startsWith("go ")) {
         return 1; // the parent gave up
       }
-      worker.measure();
+      worker.measure(Long.parseLong(command.substring(3).trim()));
       emit(out, "report", worker.finish());
     }
     return 0;
