@@ -32,6 +32,10 @@ import java.util.Objects;
  *     frames)
  * @param maxTopicLength longer topics are refused on join with {@code "topic too long"} (255: the
  *     longest topic a V2 binary frame can carry)
+ * @param maxPayloadDepth a message whose payload nests objects and arrays deeper than this gets
+ *     {@code {"reason":"payload too deep"}} and never reaches a channel, so user code that walks a
+ *     payload recursively cannot be driven into a stack overflow (64: far beyond any real message;
+ *     the JSON parser itself stops at 1000 levels, which closes the socket with 1007)
  */
 public record EndpointConfig(
     String host,
@@ -46,7 +50,8 @@ public record EndpointConfig(
     int maxMessagesPerSecond,
     int messageBurst,
     int maxOutboundBytes,
-    int maxTopicLength) {
+    int maxTopicLength,
+    int maxPayloadDepth) {
 
   public EndpointConfig {
     Objects.requireNonNull(host, "host");
@@ -85,6 +90,10 @@ public record EndpointConfig(
     if (maxTopicLength < 1) {
       throw new IllegalArgumentException("maxTopicLength must be at least 1");
     }
+    if (maxPayloadDepth < 1 || maxPayloadDepth > 1000) {
+      throw new IllegalArgumentException(
+          "maxPayloadDepth must be 1..1000 (the JSON parser's own limit), got " + maxPayloadDepth);
+    }
   }
 
   public static EndpointConfig defaults() {
@@ -101,7 +110,8 @@ public record EndpointConfig(
         100,
         200,
         4 << 20,
-        255);
+        255,
+        64);
   }
 
   public EndpointConfig withHost(String host) {
@@ -118,7 +128,8 @@ public record EndpointConfig(
         maxMessagesPerSecond,
         messageBurst,
         maxOutboundBytes,
-        maxTopicLength);
+        maxTopicLength,
+        maxPayloadDepth);
   }
 
   public EndpointConfig withPort(int port) {
@@ -135,7 +146,8 @@ public record EndpointConfig(
         maxMessagesPerSecond,
         messageBurst,
         maxOutboundBytes,
-        maxTopicLength);
+        maxTopicLength,
+        maxPayloadDepth);
   }
 
   public EndpointConfig withSocketPath(String socketPath) {
@@ -152,7 +164,8 @@ public record EndpointConfig(
         maxMessagesPerSecond,
         messageBurst,
         maxOutboundBytes,
-        maxTopicLength);
+        maxTopicLength,
+        maxPayloadDepth);
   }
 
   public EndpointConfig withIdleTimeout(Duration idleTimeout) {
@@ -169,7 +182,8 @@ public record EndpointConfig(
         maxMessagesPerSecond,
         messageBurst,
         maxOutboundBytes,
-        maxTopicLength);
+        maxTopicLength,
+        maxPayloadDepth);
   }
 
   public EndpointConfig withMaxFrameBytes(int maxFrameBytes) {
@@ -186,7 +200,8 @@ public record EndpointConfig(
         maxMessagesPerSecond,
         messageBurst,
         maxOutboundBytes,
-        maxTopicLength);
+        maxTopicLength,
+        maxPayloadDepth);
   }
 
   public EndpointConfig withMaxChannelsPerSocket(int maxChannelsPerSocket) {
@@ -203,7 +218,8 @@ public record EndpointConfig(
         maxMessagesPerSecond,
         messageBurst,
         maxOutboundBytes,
-        maxTopicLength);
+        maxTopicLength,
+        maxPayloadDepth);
   }
 
   public EndpointConfig withAllowedOrigins(List<String> allowedOrigins) {
@@ -220,7 +236,8 @@ public record EndpointConfig(
         maxMessagesPerSecond,
         messageBurst,
         maxOutboundBytes,
-        maxTopicLength);
+        maxTopicLength,
+        maxPayloadDepth);
   }
 
   public EndpointConfig withShutdownTimeout(Duration shutdownTimeout) {
@@ -237,7 +254,8 @@ public record EndpointConfig(
         maxMessagesPerSecond,
         messageBurst,
         maxOutboundBytes,
-        maxTopicLength);
+        maxTopicLength,
+        maxPayloadDepth);
   }
 
   public EndpointConfig withMaxConnections(int maxConnections) {
@@ -254,7 +272,8 @@ public record EndpointConfig(
         maxMessagesPerSecond,
         messageBurst,
         maxOutboundBytes,
-        maxTopicLength);
+        maxTopicLength,
+        maxPayloadDepth);
   }
 
   public EndpointConfig withMaxMessagesPerSecond(int maxMessagesPerSecond) {
@@ -271,7 +290,8 @@ public record EndpointConfig(
         maxMessagesPerSecond,
         messageBurst,
         maxOutboundBytes,
-        maxTopicLength);
+        maxTopicLength,
+        maxPayloadDepth);
   }
 
   public EndpointConfig withMessageBurst(int messageBurst) {
@@ -288,7 +308,8 @@ public record EndpointConfig(
         maxMessagesPerSecond,
         messageBurst,
         maxOutboundBytes,
-        maxTopicLength);
+        maxTopicLength,
+        maxPayloadDepth);
   }
 
   public EndpointConfig withMaxOutboundBytes(int maxOutboundBytes) {
@@ -305,7 +326,8 @@ public record EndpointConfig(
         maxMessagesPerSecond,
         messageBurst,
         maxOutboundBytes,
-        maxTopicLength);
+        maxTopicLength,
+        maxPayloadDepth);
   }
 
   public EndpointConfig withMaxTopicLength(int maxTopicLength) {
@@ -322,6 +344,25 @@ public record EndpointConfig(
         maxMessagesPerSecond,
         messageBurst,
         maxOutboundBytes,
-        maxTopicLength);
+        maxTopicLength,
+        maxPayloadDepth);
+  }
+
+  public EndpointConfig withMaxPayloadDepth(int maxPayloadDepth) {
+    return new EndpointConfig(
+        host,
+        port,
+        socketPath,
+        idleTimeout,
+        maxFrameBytes,
+        maxChannelsPerSocket,
+        allowedOrigins,
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength,
+        maxPayloadDepth);
   }
 }

@@ -51,7 +51,7 @@ class DispatchEndToEndIT {
     try (var server = Launcher.start("e2e-node", "200ms")) {
       int exit =
           run(
-              List.of("node", "--test", "--test-concurrency=1", "lobby.test.js"),
+              List.of("node", "--test", "--test-concurrency=1", "lobby.test.js", "frames.test.js"),
               Map.of("DISPATCH_URL", server.url(), "NOTIFY_INTERVAL_MS", "200"));
       assertThat(exit).as("node --test lobby.test.js (output above)").isZero();
     }
@@ -105,9 +105,19 @@ class DispatchEndToEndIT {
 
   private static int run(List<String> command, Map<String, String> env)
       throws IOException, InterruptedException {
-    var builder = new ProcessBuilder(command).directory(JS.toFile()).inheritIO();
+    var builder = new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
+    // Through System.out, not inheritIO: the forked test JVM's own stdout is the runner's channel.
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (var lines = process.inputReader()) {
+                lines.lines().forEach(System.out::println);
+              } catch (IOException e) {
+                System.out.println("(output of " + command + " lost: " + e + ")");
+              }
+            });
     if (!process.waitFor(3, TimeUnit.MINUTES)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();

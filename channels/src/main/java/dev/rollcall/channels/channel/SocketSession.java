@@ -80,6 +80,14 @@ public final class SocketSession {
     String event = message.event();
     if (topic == null || event == null) {
       replyUnmatched(message);
+    } else if (PayloadDepth.exceeds(message.payload(), config.maxPayloadDepth())) {
+      out.write(
+          reply(
+              message.joinRef(),
+              message.ref(),
+              topic,
+              "error",
+              Map.of("reason", "payload too deep")));
     } else if (Message.HEARTBEAT.equals(event) && Message.PHOENIX_TOPIC.equals(topic)) {
       // Heartbeats never reach channels; the reply's join_ref is always null.
       out.write(reply(null, message.ref(), topic, "ok", EMPTY));

@@ -166,7 +166,11 @@ final class Connection implements Outbound {
       try {
         channel.eventLoop().execute(drain);
       } catch (RejectedExecutionException e) {
-        discard(); // the endpoint has stopped its event loops: nobody will write this any more
+        // The endpoint has stopped its event loops: nobody will write this any more.
+        closing = true;
+        for (Object dropped; (dropped = outbox.poll()) != null; ) {
+          ReferenceCountUtil.release(dropped);
+        }
       }
     }
   }

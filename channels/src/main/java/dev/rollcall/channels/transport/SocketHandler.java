@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -74,8 +75,11 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
         case CloseWebSocketFrame close -> {
           // The client leaves: echo its close (RFC 6455 §5.5.1) and drop the connection.
-          ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
-              .addListener(ChannelFutureListener.CLOSE);
+          CloseWebSocketFrame echo =
+              close.statusCode() < 0
+                  ? new CloseWebSocketFrame() // the client sent no code (1005): echo none
+                  : new CloseWebSocketFrame(close.statusCode(), "");
+          ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
         }
         default -> {}
       }
@@ -139,6 +143,9 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
             corrupt.closeStatus().code(),
             cause.getMessage());
       }
+      case PrematureChannelClosureException gone ->
+          // The client went away in the middle of a fragmented message: nothing left to close.
+          log.debug("socket from {} closed mid-message", from);
       case IOException io -> {
         log.debug("socket from {} failed: {}", from, io.toString());
         ctx.close();
