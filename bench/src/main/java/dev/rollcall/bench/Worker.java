@@ -37,7 +37,7 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
 
   private final BenchOptions options;
   private final Protocol protocol;
-  private final URI url;
+  private final List<URI> urls;
   private final int share;
   private final int firstId;
   private final Consumer<String> progress;
@@ -61,14 +61,14 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
   Worker(
       BenchOptions options,
       Protocol protocol,
-      URI url,
+      List<URI> urls,
       int index,
       int count,
       long deadlineNanos,
       Consumer<String> progress) {
     this.options = options;
     this.protocol = protocol;
-    this.url = url;
+    this.urls = List.copyOf(urls);
     this.share = options.connections() / count + (index < options.connections() % count ? 1 : 0);
     this.firstId =
         index * (options.connections() / count) + Math.min(index, options.connections() % count);
@@ -315,6 +315,8 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
 
   private void open(int slot, boolean join, boolean reconnect) {
     InetAddress source = sources.get((firstId + slot) % sources.size());
+    // Several --url nodes (a cluster): heroes go round-robin over them.
+    URI url = urls.get((firstId + slot) % urls.size());
     SocketOptions socketOptions =
         SocketOptions.defaults()
             .withLocalAddress(source)

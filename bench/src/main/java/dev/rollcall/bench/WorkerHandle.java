@@ -35,8 +35,8 @@ abstract sealed class WorkerHandle permits WorkerHandle.InProcess, WorkerHandle.
   abstract void kill();
 
   static WorkerHandle inProcess(
-      BenchOptions options, Worker.Protocol protocol, URI url, long deadline) {
-    return new InProcess(options, protocol, url, deadline);
+      BenchOptions options, Worker.Protocol protocol, List<URI> urls, long deadline) {
+    return new InProcess(options, protocol, urls, deadline);
   }
 
   static WorkerHandle child(List<String> command) throws IOException {
@@ -48,8 +48,8 @@ abstract sealed class WorkerHandle permits WorkerHandle.InProcess, WorkerHandle.
     private final CompletableFuture<Long> started = new CompletableFuture<>();
     private final Thread thread;
 
-    InProcess(BenchOptions options, Worker.Protocol protocol, URI url, long deadline) {
-      worker = new Worker(options, protocol, url, 0, 1, deadline, phase -> {});
+    InProcess(BenchOptions options, Worker.Protocol protocol, List<URI> urls, long deadline) {
+      worker = new Worker(options, protocol, urls, 0, 1, deadline, phase -> {});
       thread =
           Thread.ofPlatform()
               .name("bench-worker")
