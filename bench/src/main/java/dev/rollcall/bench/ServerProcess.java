@@ -50,6 +50,16 @@ final class ServerProcess implements AutoCloseable {
     this.protocol = protocol;
     this.url = urls.getFirst();
     this.urls = List.copyOf(urls);
+    if (process != null) {
+      // A bench stopped by a signal (timeout, Ctrl-C) must not leave its servers running.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    process.descendants().forEach(ProcessHandle::destroy);
+                    process.destroy();
+                  }));
+    }
     this.process = process;
     this.pid = pid;
     this.log = log;
