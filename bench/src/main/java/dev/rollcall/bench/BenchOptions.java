@@ -58,7 +58,9 @@ record BenchOptions(
                               storm     N sockets connect, then all join at once; time until every
                                         roster is complete, presence frames per client
         --url URL|auto      Phoenix socket URL, e.g. ws://127.0.0.1:4000/socket/websocket;
-                            auto starts ./rollcall on a free port (default auto)
+                            several, comma-separated, for the nodes of a cluster (heroes are
+                            spread round-robin); auto starts ./rollcall on a free port
+                            (default auto)
         --baseline URL|auto Socket.IO baseline, e.g. http://127.0.0.1:3000; auto starts
                             bench/peers/socketio on a free port; none to skip (default none)
         --connections N     heroes in all (default 200)
@@ -259,16 +261,23 @@ record BenchOptions(
         || value.equals("socketio")) {
       return value;
     }
-    URI uri;
-    try {
-      uri = URI.create(value);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(flag + " is not a URL: " + value);
-    }
-    if (uri.getHost() == null || uri.getScheme() == null || !uri.getScheme().startsWith(scheme)) {
-      throw new UsageException(flag + " must be a " + scheme + ":// URL or auto, got " + value);
+    for (String one : value.split(",")) {
+      URI uri;
+      try {
+        uri = URI.create(one);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(flag + " is not a URL: " + one);
+      }
+      if (uri.getHost() == null || uri.getScheme() == null || !uri.getScheme().startsWith(scheme)) {
+        throw new UsageException(flag + " must be a " + scheme + ":// URL or auto, got " + one);
+      }
     }
     return value;
+  }
+
+  /** {@code --url a,b,c}: the nodes of a cluster, heroes spread round-robin over them. */
+  static List<URI> urls(String spec) {
+    return java.util.Arrays.stream(spec.split(",")).map(String::trim).map(URI::create).toList();
   }
 
   private static int integer(String flag, String value) {

@@ -39,7 +39,10 @@ class BadTargetTest {
     BenchOptions options = BenchOptions.parse(args.toArray(String[]::new));
     var sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     return BenchMain.runScenario(
-        options, ServerProcess.external("rollcall", Worker.Protocol.PHOENIX, url, 0), sink, sink);
+        options,
+        ServerProcess.external("rollcall", Worker.Protocol.PHOENIX, List.of(url), 0),
+        sink,
+        sink);
   }
 
   @Test
