@@ -27,7 +27,8 @@ class TrackerPresenceTest {
           Duration.ofMillis(300),
           Duration.ofSeconds(5),
           Duration.ofMillis(10));
-  private static final PresenceConfig NO_WINDOW = new PresenceConfig(FAST, Duration.ZERO);
+  private static final PresenceConfig NO_WINDOW =
+      new PresenceConfig(FAST, Duration.ZERO, Duration.ZERO);
 
   private final SimulatedNetwork network = new SimulatedNetwork();
   private final List<Presence> started = new ArrayList<>();
@@ -252,7 +253,13 @@ class TrackerPresenceTest {
             () -> TrackerConfig.defaults().withDeltaDelay(Duration.ofSeconds(1)))
         .hasMessage("deltaDelay must be >= 0 and < broadcastPeriod (PT1S), was PT1S");
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> new PresenceConfig(FAST, Duration.ofMillis(-1)))
+            () -> new PresenceConfig(FAST, Duration.ofMillis(-1), Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PresenceConfig.defaults().withMaxDiffWindow(Duration.ofMillis(10)))
+        .hasMessage("maxDiffWindow must be between diffWindow (PT0.025S) and PT1S, was PT0.01S");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PresenceConfig.defaults().withMaxDiffWindow(Duration.ofSeconds(2)))
+        .hasMessage("maxDiffWindow must be between diffWindow (PT0.025S) and PT1S, was PT2S");
   }
 }
