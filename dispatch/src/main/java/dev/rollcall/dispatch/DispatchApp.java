@@ -82,7 +82,7 @@ public final class DispatchApp implements AutoCloseable {
             .pubSub(pubSub)
             .socket(socket)
             .http("/healthz", new HealthRoute(options.node(), cluster.state(), stopping::get))
-            .http("/metrics", new MetricsRoute(endpoint, presence, metrics))
+            .http("/metrics", new MetricsRoute(endpoint, presence, metrics, pubSub))
             .http(
                 "/api/token",
                 new TokenRoute(
