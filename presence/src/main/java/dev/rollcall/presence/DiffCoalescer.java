@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * <p>Within a window a leave drops a pending join of the same phx_ref but is still sent (a client
  * may have listed the presence meanwhile), and a join drops a pending leave of the same phx_ref;
  * phoenix.js ignores leaves of refs it does not hold and treats a repeated join as a no-op.
+ *
+ * <p>The window adapts to load: a topic whose next change comes within one window of its last diff
+ * is in a burst (a join storm), so its next window is twice as long, up to {@code maxWindow}; once
+ * a topic is quiet for a window, it is back to the base window. Each diff goes to every subscriber
+ * of the topic, so a storm costs each client about storm length / maxWindow frames instead of storm
+ * length / window, while a lone change still waits only the base window.
  */
 final class DiffCoalescer {
   private static final Logger log = LoggerFactory.getLogger(DiffCoalescer.class);
@@ -36,7 +44,16 @@ final class DiffCoalescer {
     final LinkedHashMap<Object, KeyedMeta> joins = new LinkedHashMap<>();
     final LinkedHashMap<Object, KeyedMeta> leaves = new LinkedHashMap<>();
     boolean retired;
+    long windowNanos;
   }
+
+  /** When a topic last sent a diff, and the window that diff had. */
+  private record Cadence(long sentAtNanos, long windowNanos) {}
+
+  /**
+   * Sends between sweeps of {@link #cadences}: amortized O(1), bounded by recently active topics.
+   */
+  private static final int SWEEP_EVERY = 1024;
 
   /** Runs a task after a delay (a scheduler thread in production, by hand in tests). */
   @FunctionalInterface
@@ -50,19 +67,36 @@ final class DiffCoalescer {
 
   private final PubSub pubSub;
   private final long windowNanos;
+  private final long maxWindowNanos;
+  private final LongSupplier nanoTime;
   private final Timer scheduler;
   private final BiFunction<String, List<KeyedMeta>, Map<String, Map<String, Object>>> render;
   private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Cadence> cadences = new ConcurrentHashMap<>();
+  private final AtomicInteger sendsSinceSweep = new AtomicInteger();
 
   DiffCoalescer(
       PubSub pubSub,
       Duration window,
+      Duration maxWindow,
+      LongSupplier nanoTime,
       Timer scheduler,
       BiFunction<String, List<KeyedMeta>, Map<String, Map<String, Object>>> render) {
     this.pubSub = pubSub;
     this.windowNanos = window.toNanos();
+    this.maxWindowNanos = windowNanos == 0 ? 0 : Math.max(windowNanos, maxWindow.toNanos());
+    this.nanoTime = nanoTime;
     this.scheduler = scheduler;
     this.render = render;
+  }
+
+  /** The window a new diff of {@code topic} gets: doubled while the topic is in a burst. */
+  private long windowFor(String topic) {
+    Cadence last = cadences.get(topic);
+    if (last == null || nanoTime.getAsLong() - last.sentAtNanos() > last.windowNanos()) {
+      return windowNanos;
+    }
+    return Math.min(maxWindowNanos, last.windowNanos() * 2);
   }
 
   void add(String topic, List<KeyedMeta> joins, List<KeyedMeta> leaves) {
@@ -86,14 +120,24 @@ final class DiffCoalescer {
         if (windowNanos == 0) {
           send(topic, diff);
         } else if (wasEmpty) {
+          diff.windowNanos = windowFor(topic);
           try {
-            scheduler.schedule(() -> flush(topic), windowNanos);
+            scheduler.schedule(() -> flush(topic), diff.windowNanos);
           } catch (RejectedExecutionException e) {
             // presence is closing: nobody is left to hear this diff
           }
         }
         return;
       }
+    }
+  }
+
+  private void remember(String topic, long window) {
+    long now = nanoTime.getAsLong();
+    cadences.put(topic, new Cadence(now, window));
+    if (sendsSinceSweep.incrementAndGet() >= SWEEP_EVERY) {
+      sendsSinceSweep.set(0);
+      cadences.values().removeIf(c -> now - c.sentAtNanos() > maxWindowNanos * 2);
     }
   }
 
@@ -122,6 +166,9 @@ final class DiffCoalescer {
     pending.remove(topic, diff);
     if (joins.isEmpty() && leaves.isEmpty()) {
       return;
+    }
+    if (maxWindowNanos > windowNanos) {
+      remember(topic, diff.windowNanos);
     }
     try {
       Map<String, Object> payload = new LinkedHashMap<>(2);

@@ -41,7 +41,12 @@ public final class TrackerPresence implements Presence {
                     .unstarted(r));
     this.diffs =
         new DiffCoalescer(
-            pubSub, config.diffWindow(), DiffCoalescer.Timer.of(diffScheduler), this::render);
+            pubSub,
+            config.diffWindow(),
+            config.maxDiffWindow(),
+            System::nanoTime,
+            DiffCoalescer.Timer.of(diffScheduler),
+            this::render);
     this.tracker = Tracker.start(pubSub, config.tracker(), diffs::add);
   }
 

@@ -18,11 +18,18 @@ class DiffCoalescerTest {
   private final LocalPubSub pubSub = new LocalPubSub("a");
   private final List<Object> sent = new ArrayList<>();
   private final List<Runnable> timers = new ArrayList<>();
+  private final List<Long> delays = new ArrayList<>();
+  private long now = 1_000_000_000L;
   private final DiffCoalescer diffs =
       new DiffCoalescer(
           pubSub,
           Duration.ofMillis(25),
-          (task, delay) -> timers.add(task),
+          Duration.ofMillis(200),
+          () -> now,
+          (task, delay) -> {
+            timers.add(task);
+            delays.add(delay);
+          },
           (topic, presences) -> {
             Map<String, Map<String, Object>> out = new LinkedHashMap<>();
             presences.forEach(
@@ -106,6 +113,36 @@ class DiffCoalescerTest {
             Map.of(
                 "joins", Map.of("alice", Map.of("refs", List.of("r2"))),
                 "leaves", Map.of("alice", Map.of("refs", List.of("r1")))));
+  }
+
+  private static final long MS = 1_000_000L;
+
+  @Test
+  void aTopicInABurstGetsEverLongerWindowsUpToTheMaxAndABaseWindowOnceQuiet() {
+    // a change arriving right after each diff: the burst goes on
+    for (int i = 0; i < 6; i++) {
+      diffs.add(TOPIC, List.of(presence("user" + i, "r" + i)), List.of());
+      now += delays.getLast();
+      endWindow();
+      now += 1 * MS;
+    }
+    assertThat(delays).containsExactly(25 * MS, 50 * MS, 100 * MS, 200 * MS, 200 * MS, 200 * MS);
+    assertThat(sent).hasSize(6);
+
+    // quiet for longer than the last window: a lone change waits only the base window again
+    now += 201 * MS;
+    diffs.add(TOPIC, List.of(presence("late", "r9")), List.of());
+    assertThat(delays.getLast()).isEqualTo(25 * MS);
+  }
+
+  @Test
+  void aChangeAfterAQuietWindowKeepsTheBaseWindow() {
+    diffs.add(TOPIC, List.of(presence("alice", "r1")), List.of());
+    now += 25 * MS;
+    endWindow();
+    now += 26 * MS;
+    diffs.add(TOPIC, List.of(presence("bob", "r2")), List.of());
+    assertThat(delays).containsExactly(25 * MS, 25 * MS);
   }
 
   @Test

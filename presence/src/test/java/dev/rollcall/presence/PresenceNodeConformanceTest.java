@@ -40,7 +40,8 @@ class PresenceNodeConformanceTest {
                     "presence",
                     Duration.ofMillis(200),
                     Duration.ofSeconds(1),
-                    Duration.ofSeconds(10)));
+                    Duration.ofSeconds(10),
+                    Duration.ofMillis(20)));
     try (LocalPubSub pubSub = new LocalPubSub("node-a");
         Presence presence = Presence.start(pubSub, config);
         Endpoint endpoint =

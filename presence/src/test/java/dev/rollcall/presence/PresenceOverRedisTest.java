@@ -31,7 +31,8 @@ class PresenceOverRedisTest {
                   "presence",
                   Duration.ofMillis(100),
                   Duration.ofMillis(600),
-                  Duration.ofSeconds(30)));
+                  Duration.ofSeconds(30),
+                  Duration.ofMillis(20)));
 
   private RedisServerProcess redis;
   private final String prefix = "presence-" + System.nanoTime();

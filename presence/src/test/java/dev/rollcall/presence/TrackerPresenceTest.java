@@ -22,8 +22,13 @@ class TrackerPresenceTest {
   private static final String TOPIC = "room:lobby";
   private static final TrackerConfig FAST =
       new TrackerConfig(
-          "presence", Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofSeconds(5));
-  private static final PresenceConfig NO_WINDOW = new PresenceConfig(FAST, Duration.ZERO);
+          "presence",
+          Duration.ofMillis(50),
+          Duration.ofMillis(300),
+          Duration.ofSeconds(5),
+          Duration.ofMillis(10));
+  private static final PresenceConfig NO_WINDOW =
+      new PresenceConfig(FAST, Duration.ZERO, Duration.ZERO);
 
   private final SimulatedNetwork network = new SimulatedNetwork();
   private final List<Presence> started = new ArrayList<>();
@@ -226,15 +231,35 @@ class TrackerPresenceTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 new TrackerConfig(
-                    "t", Duration.ofSeconds(1), Duration.ofMillis(1500), Duration.ofMinutes(1)))
+                    "t",
+                    Duration.ofSeconds(1),
+                    Duration.ofMillis(1500),
+                    Duration.ofMinutes(1),
+                    Duration.ZERO))
         .hasMessage("downPeriod must be >= 2 x broadcastPeriod (PT2S), was PT1.5S");
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 new TrackerConfig(
-                    "t", Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(3)))
+                    "t",
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(3),
+                    Duration.ofSeconds(3),
+                    Duration.ZERO))
         .hasMessage("permdownPeriod must be > downPeriod (PT3S), was PT3S");
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> new PresenceConfig(FAST, Duration.ofMillis(-1)))
+            () -> TrackerConfig.defaults().withDeltaDelay(Duration.ofMillis(-1)))
+        .hasMessage("deltaDelay must be >= 0 and < broadcastPeriod (PT1S), was PT-0.001S");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> TrackerConfig.defaults().withDeltaDelay(Duration.ofSeconds(1)))
+        .hasMessage("deltaDelay must be >= 0 and < broadcastPeriod (PT1S), was PT1S");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new PresenceConfig(FAST, Duration.ofMillis(-1), Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PresenceConfig.defaults().withMaxDiffWindow(Duration.ofMillis(10)))
+        .hasMessage("maxDiffWindow must be between diffWindow (PT0.025S) and PT1S, was PT0.01S");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PresenceConfig.defaults().withMaxDiffWindow(Duration.ofSeconds(2)))
+        .hasMessage("maxDiffWindow must be between diffWindow (PT0.025S) and PT1S, was PT2S");
   }
 }

@@ -17,10 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * N clients join one topic one after another, as a reconnect storm does: each subscribes, is
  * tracked, and gets {@code presence_state} (the list); then every {@code presence_diff} reaches
  * every subscriber present. Prints the diffs broadcast, the frames delivered to clients and the
- * time until every client's roster is complete, for each diff window given.
+ * time until every client's roster is complete, for each diff window given, fixed and adaptive
+ * (growing to the default maxDiffWindow, 200 ms, during the storm).
  *
- * <p>Usage: {@code JoinStorm [clients] [windowMillis...]} (default 10000 clients, windows 25 and
- * 0). In-process (no sockets): it counts what a server would write, not what a kernel can carry.
+ * <p>Usage: {@code JoinStorm [clients] [windowMillis...]} (default 10000 clients, windows 25 and 0;
+ * a zero window has nothing to adapt). In-process (no sockets): it counts what a server would
+ * write, not what a kernel can carry.
  */
 public final class JoinStorm {
   private JoinStorm() {}
@@ -31,8 +33,13 @@ public final class JoinStorm {
     for (int i = 1; i < args.length; i++) {
       windows[i - 1] = Long.parseLong(args[i]);
     }
+    Duration adaptiveMax = PresenceConfig.defaults().maxDiffWindow();
     for (long window : windows) {
-      run(clients, Duration.ofMillis(window));
+      Duration base = Duration.ofMillis(window);
+      run(clients, base, base);
+      if (window > 0 && adaptiveMax.compareTo(base) > 0) {
+        run(clients, base, adaptiveMax);
+      }
     }
   }
 
@@ -78,10 +85,12 @@ public final class JoinStorm {
     }
   }
 
-  private static void run(int clients, Duration window) throws InterruptedException {
+  private static void run(int clients, Duration window, Duration maxWindow)
+      throws InterruptedException {
     String topic = "notifications:lobby";
     LocalPubSub pubSub = new LocalPubSub("node-a");
-    PresenceConfig config = PresenceConfig.defaults().withDiffWindow(window);
+    PresenceConfig config =
+        PresenceConfig.defaults().withDiffWindow(window).withMaxDiffWindow(maxWindow);
     TrackerPresence presence = TrackerPresence.start(pubSub, config, PresenceFetch.IDENTITY);
     AtomicLong diffs = new AtomicLong();
     pubSub.subscribe(topic, delivery -> diffs.incrementAndGet());
@@ -102,11 +111,12 @@ public final class JoinStorm {
     }
     long end = System.nanoTime();
     System.out.printf(
-        "join storm: %,d clients, diff window %d ms: %,d presence_diff broadcasts, %,d frames to"
+        "join storm: %,d clients, diff window %d ms (max %d ms): %,d presence_diff broadcasts, %,d frames to"
             + " clients (%.1f per client), joins done in %,d ms, every roster complete after %,d"
             + " ms (%,d of %,d complete)%n",
         clients,
         window.toMillis(),
+        maxWindow.toMillis(),
         diffs.get(),
         frames.get(),
         (double) frames.get() / clients,

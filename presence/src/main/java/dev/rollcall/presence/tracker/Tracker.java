@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One replica of a tracker on this node (after Phoenix.Tracker.Shard): it owns a {@link
- * TrackerState}, gossips its deltas to its peers over a {@link PubSub} on a heartbeat, repairs gaps
- * with full transfers, and marks silent peers down, then forgets them.
+ * TrackerState}, gossips its deltas to its peers over a {@link PubSub} shortly after each local
+ * change ({@link TrackerConfig#deltaDelay()}) and on a heartbeat, repairs gaps with full transfers,
+ * and marks silent peers down, then forgets them.
  *
  * <p>Threading: one thread (the "actor") owns the state, the peers' bookkeeping and the heartbeat.
  * {@link #track}, {@link #untrack}, {@link #update} and {@link #untrackAll} run on the caller's
@@ -64,6 +65,7 @@ public final class Tracker implements AutoCloseable {
   private final Map<Replica, Long> transferAskedAt = new HashMap<>();
   private final Map<Replica, Long> advertised = new HashMap<>();
   private final Map<Replica, Boolean> needsTransfer = new LinkedHashMap<>();
+  private boolean deltaFlushScheduled;
   private long nameClashes;
   private volatile boolean closed;
 
@@ -268,12 +270,21 @@ public final class Tracker implements AutoCloseable {
     return Map.copyOf(next);
   }
 
+  /** Queues a local change for the actor, which then schedules the early delta that carries it. */
   private boolean enqueue(Runnable change) {
+    return enqueueOnActor(
+        () -> {
+          change.run();
+          scheduleDeltaFlush();
+        });
+  }
+
+  private boolean enqueueOnActor(Runnable task) {
     if (closed) {
       return false;
     }
     try {
-      actor.execute(change);
+      actor.execute(task);
       return true;
     } catch (RejectedExecutionException e) {
       return false;
@@ -306,7 +317,38 @@ public final class Tracker implements AutoCloseable {
     }
   }
 
-  /** Sends the own changes since the last beat, or an empty beat, so silence means failure. */
+  /**
+   * Arranges for the own delta to go out deltaDelay from now, unless a send is already due: every
+   * change made until then rides in the same message (actor).
+   */
+  private void scheduleDeltaFlush() {
+    if (deltaFlushScheduled || config.deltaDelay().isZero() || closed) {
+      return;
+    }
+    try {
+      actor.schedule(this::flushDelta, config.deltaDelay().toNanos(), TimeUnit.NANOSECONDS);
+      deltaFlushScheduled = true;
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /**
+   * Sends the pending own delta early, as a heartbeat message: receivers merge it and check our
+   * clock for gaps exactly as on a periodic beat. Nothing to send if a beat already carried it.
+   */
+  private void flushDelta() {
+    deltaFlushScheduled = false;
+    try {
+      if (state.hasDelta()) {
+        broadcastDelta();
+      }
+    } catch (RuntimeException e) {
+      log.error("tracker {} delta broadcast failed", config.name(), e);
+    }
+  }
+
+  /** Sends the own changes since the last send, or an empty beat, so silence means failure. */
   private void broadcastDelta() {
     Delta delta = state.hasDelta() ? state.delta() : null;
     state.resetDelta();
@@ -393,7 +435,7 @@ public final class Tracker implements AutoCloseable {
     if (message.from().equals(replica)) {
       return;
     }
-    enqueue(
+    enqueueOnActor(
         () -> {
           try {
             handle(message);

@@ -12,6 +12,12 @@ import java.util.Objects;
  * GC pause stretches a heartbeat gap to about 2 s, still 1 s short of down. Phoenix uses 1.5 s
  * heartbeats with an empty one only every 15 s, hence its 30 s down period.
  *
+ * <p>A local change does not wait for the next heartbeat: {@code deltaDelay} (default 25 ms) after
+ * the first change, the replica sends every change made in that window as one early delta, so a
+ * hero joining on one node is visible on the others within tens of milliseconds instead of up to a
+ * heartbeat period. The heartbeats still run on their own schedule for failure detection and gap
+ * repair.
+ *
  * @param name the tracker's name; its replicas talk on the PubSub topic {@code "phx_presence:" +
  *     name}, so every node must use the same name
  * @param broadcastPeriod time between heartbeats
@@ -19,15 +25,23 @@ import java.util.Objects;
  *     or late heartbeat is not a failure
  * @param permdownPeriod silence after which a down peer is forgotten for good; more than downPeriod
  *     (Phoenix: 20 min)
+ * @param deltaDelay how long after a local change its delta is sent, batching every change made in
+ *     that window into one message; zero sends deltas only with heartbeats (Phoenix's behaviour);
+ *     less than broadcastPeriod
  */
 public record TrackerConfig(
-    String name, Duration broadcastPeriod, Duration downPeriod, Duration permdownPeriod) {
+    String name,
+    Duration broadcastPeriod,
+    Duration downPeriod,
+    Duration permdownPeriod,
+    Duration deltaDelay) {
 
   public TrackerConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(broadcastPeriod, "broadcastPeriod");
     Objects.requireNonNull(downPeriod, "downPeriod");
     Objects.requireNonNull(permdownPeriod, "permdownPeriod");
+    Objects.requireNonNull(deltaDelay, "deltaDelay");
     if (name.isEmpty()) {
       throw new IllegalArgumentException("name must not be empty");
     }
@@ -45,15 +59,30 @@ public record TrackerConfig(
       throw new IllegalArgumentException(
           "permdownPeriod must be > downPeriod (" + downPeriod + "), was " + permdownPeriod);
     }
+    if (deltaDelay.isNegative() || deltaDelay.compareTo(broadcastPeriod) >= 0) {
+      throw new IllegalArgumentException(
+          "deltaDelay must be >= 0 and < broadcastPeriod ("
+              + broadcastPeriod
+              + "), was "
+              + deltaDelay);
+    }
   }
 
   public static TrackerConfig defaults() {
     return new TrackerConfig(
-        "presence", Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofMinutes(20));
+        "presence",
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(3),
+        Duration.ofMinutes(20),
+        Duration.ofMillis(25));
   }
 
   public TrackerConfig withName(String name) {
-    return new TrackerConfig(name, broadcastPeriod, downPeriod, permdownPeriod);
+    return new TrackerConfig(name, broadcastPeriod, downPeriod, permdownPeriod, deltaDelay);
+  }
+
+  public TrackerConfig withDeltaDelay(Duration deltaDelay) {
+    return new TrackerConfig(name, broadcastPeriod, downPeriod, permdownPeriod, deltaDelay);
   }
 
   /** The PubSub topic the replicas of this tracker talk on. */

@@ -25,7 +25,11 @@ class TrackerClusterTest {
   /** Short periods so the tests run in seconds; the ratios are the defaults'. */
   private static final TrackerConfig FAST =
       new TrackerConfig(
-          "test", Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofSeconds(5));
+          "test",
+          Duration.ofMillis(50),
+          Duration.ofMillis(300),
+          Duration.ofSeconds(5),
+          Duration.ofMillis(10));
 
   private final SimulatedNetwork network = new SimulatedNetwork();
   private final List<Node> nodes = new ArrayList<>();
@@ -132,6 +136,67 @@ class TrackerClusterTest {
 
     ok(a.tracker.untrack("pid1", TOPIC, "alice"));
     awaitEveryNodeLists(Map.of());
+  }
+
+  /** Heartbeats far apart (5 s, the first after 5-6.25 s): only an early delta can be seen. */
+  private static final TrackerConfig SLOW_BEATS =
+      new TrackerConfig(
+          "test",
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(10),
+          Duration.ofMinutes(1),
+          Duration.ofMillis(30));
+
+  @Test
+  void aJoinIsVisibleOnAnotherNodeLongBeforeTheNextHeartbeat() {
+    Node a = node("a", SLOW_BEATS);
+    Node b = node("b", SLOW_BEATS);
+    String alice = ok(a.tracker.track("p1", TOPIC, "alice", Map.of()));
+    // Generous, not a benchmark: the first heartbeat is at least 5 s away.
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(10))
+        .untilAsserted(() -> assertThat(b.listed(TOPIC)).isEqualTo(Map.of("alice", Set.of(alice))));
+    assertThat(b.diffed(TOPIC)).isEqualTo(Map.of("alice", Set.of(alice)));
+
+    ok(a.tracker.untrack("p1", TOPIC, "alice"));
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(10))
+        .untilAsserted(() -> assertThat(b.listed(TOPIC)).isEmpty());
+    assertThat(b.diffed(TOPIC)).isEmpty();
+  }
+
+  @Test
+  void changesMadeWithinTheDeltaDelayTravelAsOneMessage() {
+    TrackerConfig batching = SLOW_BEATS.withDeltaDelay(Duration.ofMillis(500));
+    Node a = node("a", batching);
+    Node b = node("b", batching);
+    Map<String, Set<String>> expected = new TreeMap<>();
+    for (int i = 0; i < 100; i++) {
+      expected.put("user" + i, Set.of(ok(a.tracker.track("p" + i, TOPIC, "user" + i, Map.of()))));
+    }
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(Duration.ofMillis(10))
+        .untilAsserted(() -> assertThat(b.listed(TOPIC)).isEqualTo(expected));
+    // One delta for all 100 joins (a stall of the test thread past 500 ms could split it in two).
+    assertThat(network.sent.get()).isBetween(1L, 2L);
+  }
+
+  @Test
+  void anEarlyDeltaThatIsLostIsRepairedByTheHeartbeatsTransfer() {
+    TrackerConfig fastBeats = FAST.withDeltaDelay(Duration.ofMillis(5));
+    Node a = node("a", fastBeats);
+    Node b = node("b", fastBeats);
+    String alice = ok(a.tracker.track("p1", TOPIC, "alice", Map.of()));
+    awaitEveryNodeLists(Map.of("alice", Set.of(alice)));
+    // b misses a's early delta for bob; a's next heartbeat shows the gap and b asks a transfer.
+    network.isolate("b");
+    String bob = ok(a.tracker.track("p2", TOPIC, "bob", Map.of()));
+    await().atMost(AT_MOST).until(() -> !a.tracker.inspect(TrackerState::hasDelta));
+    network.rejoin("b");
+    awaitEveryNodeLists(Map.of("alice", Set.of(alice), "bob", Set.of(bob)));
   }
 
   @Test
@@ -242,7 +307,11 @@ class TrackerClusterTest {
     // A down period far beyond the wait: only the shutdown message can explain the leave.
     TrackerConfig slowDown =
         new TrackerConfig(
-            "test", Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofMinutes(5));
+            "test",
+            Duration.ofMillis(50),
+            Duration.ofSeconds(60),
+            Duration.ofMinutes(5),
+            Duration.ofMillis(10));
     Node a = node("a", slowDown);
     node("b", slowDown);
     String alice = ok(a.tracker.track("p1", TOPIC, "alice", Map.of()));
@@ -257,7 +326,11 @@ class TrackerClusterTest {
   void aRestartedNodeReplacesItsPreviousLife() {
     TrackerConfig slowDown =
         new TrackerConfig(
-            "test", Duration.ofMillis(50), Duration.ofSeconds(60), Duration.ofMinutes(5));
+            "test",
+            Duration.ofMillis(50),
+            Duration.ofSeconds(60),
+            Duration.ofMinutes(5),
+            Duration.ofMillis(10));
     Node a = node("a", slowDown);
     node("b", slowDown);
     String alice = ok(a.tracker.track("p1", TOPIC, "alice", Map.of()));
