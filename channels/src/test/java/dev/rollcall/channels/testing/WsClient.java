@@ -91,17 +91,21 @@ public final class WsClient implements AutoCloseable {
 
   /** One text message sent as several WebSocket frames (a first frame and continuations). */
   public WsClient sendFragmented(String... parts) {
-    CompletableFuture<WebSocket> sent;
-    synchronized (this) {
-      for (int i = 0; i < parts.length; i++) {
-        String part = parts[i];
-        boolean last = i == parts.length - 1;
-        pendingSends = pendingSends.thenCompose(previous -> ws.sendText(part, last));
-      }
-      sent = pendingSends;
-    }
-    sent.join();
+    sendFragmentedAsync(parts).join();
     return this;
+  }
+
+  /**
+   * Like {@link #sendFragmented} without waiting: for messages the server may refuse (and close on)
+   * before the client has written the last fragment.
+   */
+  public synchronized CompletableFuture<WebSocket> sendFragmentedAsync(String... parts) {
+    for (int i = 0; i < parts.length; i++) {
+      String part = parts[i];
+      boolean last = i == parts.length - 1;
+      pendingSends = pendingSends.thenCompose(previous -> ws.sendText(part, last));
+    }
+    return pendingSends;
   }
 
   public WsClient sendBinary(byte[] bytes) {

@@ -88,7 +88,8 @@ class BadInputTest {
     c.sendFragmented("[null,\"1\",\"phoe", "nix\",\"heartbeat\",{}]")
         .expect(Vsn.V2.heartbeatReply("1"));
     String half = "x".repeat(600_000);
-    c.sendFragmented("[null,\"2\",\"phoenix\",\"heartbeat\",{\"a\":\"" + half, half + "\"}]");
+    // The server closes as soon as the total passes the cap, maybe before the last fragment is out.
+    c.sendFragmentedAsync("[null,\"2\",\"phoenix\",\"heartbeat\",{\"a\":\"" + half, half + "\"}]");
     assertThat(c.closeCode()).isEqualTo(1009);
     assertOneLineAbout("1009");
   }
