@@ -124,6 +124,18 @@ test("a direct message appears only in its recipient's page", async () => {
   await c.context.close();
 });
 
+test("a page that reloads comes back as the same hero", async () => {
+  const { A: a, B: b } = people;
+  await a.page.reload();
+
+  await a.page.waitForFunction(
+    (name) => document.querySelector('[data-testid="my-name"]').textContent === name,
+    a.name,
+    { timeout: 5000 },
+  );
+  await b.page.locator(`[data-testid="roster"] li[data-hero="${a.name}"]`).waitFor({ timeout: 2000 });
+});
+
 test("closing a page removes its hero from the other page", async () => {
   const { A: a, B: b } = people;
   await b.context.close();

@@ -39,7 +39,7 @@ export async function hero(label, { token, topic = LOBBY } = {}) {
     rejoinAfterMs: () => 100,
     timeout: 3000,
   });
-  const h = { label, socket, events: [], roster: [], name: null, joinReply: null };
+  const h = { label, socket, events: [], roster: [], metas: {}, name: null, joinReply: null };
   socket.connect();
   const channel = socket.channel(topic, {});
   h.channel = channel;
@@ -48,7 +48,9 @@ export async function hero(label, { token, topic = LOBBY } = {}) {
   }
   const presence = new Presence(channel);
   presence.onSync(() => {
-    h.roster = presence.list((name, { metas }) => ({ name, metas })).map((entry) => entry.name).sort();
+    const entries = presence.list((name, { metas }) => ({ name, metas }));
+    h.roster = entries.map((entry) => entry.name).sort();
+    h.metas = Object.fromEntries(entries.map((entry) => [entry.name, entry.metas.length]));
   });
   channel.on("user_info", ({ user_name }) => (h.name = user_name));
   h.joinReply = await Promise.race([

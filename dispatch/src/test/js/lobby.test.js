@@ -195,6 +195,7 @@ describe("identity token", () => {
     const issued = await token();
     const [a, b] = [await hero("tab 1", { token: issued.token }), await hero("tab 2", { token: issued.token })];
     assert.equal(a.name, b.name);
+    await waitFor(() => a.metas[a.name] === 2, "one hero with two metas in the roster");
   });
 
   const upgradeStatus = (protocols) =>

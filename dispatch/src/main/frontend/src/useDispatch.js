@@ -4,8 +4,6 @@ import { fetchToken, storedToken } from "./identity.js";
 
 const TOPIC = "notifications:lobby";
 const KEEP = 5;
-// A failing connection may mean the token expired or the server restarted with a new secret.
-const TOKEN_RETRY_MS = 5000;
 
 // The seed's useEffect flow: connect, join the lobby, follow presence and notifications.
 export function useDispatch() {
@@ -20,7 +18,7 @@ export function useDispatch() {
   useEffect(() => {
     let socket = null;
     let cancelled = false;
-    let lastTokenFetch = 0;
+    let renewing = false;
 
     const start = async () => {
       try {
@@ -29,16 +27,20 @@ export function useDispatch() {
         // Still try: without a token the server treats us as an anonymous hero.
         console.warn(e);
       }
-      lastTokenFetch = Date.now();
       if (cancelled) return;
 
       socket = new Socket("/socket", { authToken: () => storedToken() || undefined });
       socket.onOpen(() => setConnection("connected"));
       socket.onError(() => {
         setConnection("reconnecting");
-        if (Date.now() - lastTokenFetch > TOKEN_RETRY_MS) {
-          lastTokenFetch = Date.now();
-          fetchToken().catch(() => {});
+        // The server may have restarted with another secret, or the token expired (403): renew it
+        // (same hero if it is still genuine). phoenix.js reads authToken again on its next attempt,
+        // and its backoff bounds how often this runs.
+        if (!renewing) {
+          renewing = true;
+          fetchToken()
+            .catch(() => {})
+            .finally(() => (renewing = false));
         }
       });
       socket.onClose(() => setConnection((state) => (state === "connected" ? "reconnecting" : state)));

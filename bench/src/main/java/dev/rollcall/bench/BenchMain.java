@@ -82,7 +82,7 @@ public final class BenchMain {
             : ServerProcess.external(
                 baseline ? "socket.io" : "rollcall",
                 baseline ? Worker.Protocol.SOCKETIO : Worker.Protocol.PHOENIX,
-                URI.create(spec),
+                BenchOptions.urls(spec),
                 baseline ? 0 : options.serverPid())) {
       return runScenario(options, server, out, err);
     } catch (IOException | RuntimeException e) {
@@ -108,7 +108,7 @@ public final class BenchMain {
     List<WorkerHandle> workers = new ArrayList<>();
     try {
       if (options.workers() == 1) {
-        workers.add(WorkerHandle.inProcess(options, server.protocol, server.url, deadline));
+        workers.add(WorkerHandle.inProcess(options, server.protocol, server.urls, deadline));
       } else {
         for (int i = 0; i < options.workers(); i++) {
           workers.add(WorkerHandle.child(workerCommand(options, server, i)));
@@ -117,7 +117,8 @@ public final class BenchMain {
       awaitAll(workers, true, deadline, label, out);
       double rampSeconds = (System.nanoTime() - start) / 1e9;
       ServerProcess.Memory after = capacity ? server.memory() : ServerProcess.Memory.UNKNOWN;
-      workers.forEach(WorkerHandle::go);
+      long go = System.nanoTime();
+      workers.forEach(worker -> worker.go(go));
       // Workers stop at the hard limit themselves; allow them a moment to report, then kill.
       awaitAll(workers, false, deadline + 15_000_000_000L, label, out);
       WorkerReport merged = null;
@@ -186,7 +187,9 @@ public final class BenchMain {
             BenchMain.class.getName()));
     command.addAll(
         options.workerArgs(
-            server.url.toString(), server.protocol == Worker.Protocol.SOCKETIO, index));
+            String.join(",", server.urls.stream().map(URI::toString).toList()),
+            server.protocol == Worker.Protocol.SOCKETIO,
+            index));
     return command;
   }
 

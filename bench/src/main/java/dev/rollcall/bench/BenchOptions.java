@@ -23,6 +23,7 @@ record BenchOptions(
     String topic,
     Duration heartbeat,
     Duration duration,
+    Duration warmup,
     double rate,
     int workers,
     int sources,
@@ -57,7 +58,9 @@ record BenchOptions(
                               storm     N sockets connect, then all join at once; time until every
                                         roster is complete, presence frames per client
         --url URL|auto      Phoenix socket URL, e.g. ws://127.0.0.1:4000/socket/websocket;
-                            auto starts ./rollcall on a free port (default auto)
+                            several, comma-separated, for the nodes of a cluster (heroes are
+                            spread round-robin); auto starts ./rollcall on a free port
+                            (default auto)
         --baseline URL|auto Socket.IO baseline, e.g. http://127.0.0.1:3000; auto starts
                             bench/peers/socketio on a free port; none to skip (default none)
         --connections N     heroes in all (default 200)
@@ -65,6 +68,8 @@ record BenchOptions(
         --topic T           lobby topic (default notifications:lobby)
         --heartbeat D       Phoenix heartbeat period, 0 for none (default 30s)
         --duration D        length of the measured phase (default 10s)
+        --warmup D          fanout/direct: same load before measuring, not recorded, so JITs
+                            are warm on both sides (default 5s)
         --rate R            fanout: broadcasts/s; direct: messages/s in all (default 10 / 200)
         --workers N         worker processes sharing the connections (default: enough for
                             19,500 connections each, the open-file limit here being 20,000)
@@ -121,7 +126,10 @@ record BenchOptions(
     if (!timeout.isZero()) {
       return timeout;
     }
-    return Duration.ofMillis(connections * 1000L / rampRate).plus(duration).plusSeconds(60);
+    return Duration.ofMillis(connections * 1000L / rampRate)
+        .plus(duration)
+        .plus(warmup)
+        .plusSeconds(60);
   }
 
   static BenchOptions parse(String... args) {
@@ -133,6 +141,7 @@ record BenchOptions(
     String topic = "notifications:lobby";
     Duration heartbeat = Duration.ofSeconds(30);
     Duration duration = Duration.ofSeconds(10);
+    Duration warmup = Duration.ofSeconds(5);
     Double rate = null;
     Integer workers = null;
     Integer sources = null;
@@ -173,6 +182,7 @@ record BenchOptions(
         case "--topic" -> topic = value;
         case "--heartbeat" -> heartbeat = duration(flag, value);
         case "--duration" -> duration = duration(flag, value);
+        case "--warmup" -> warmup = duration(flag, value);
         case "--rate" -> rate = number(flag, value);
         case "--workers" -> workers = integer(flag, value);
         case "--sources" -> sources = integer(flag, value);
@@ -204,6 +214,7 @@ record BenchOptions(
         topic,
         heartbeat,
         duration,
+        warmup,
         rate,
         workers,
         sources,
@@ -234,6 +245,7 @@ record BenchOptions(
     args.addAll(List.of("--ramp-rate", Integer.toString(rampRate), "--topic", topic));
     args.addAll(List.of("--heartbeat", heartbeat.toMillis() + "ms"));
     args.addAll(List.of("--duration", duration.toMillis() + "ms", "--rate", Double.toString(rate)));
+    args.addAll(List.of("--warmup", warmup.toMillis() + "ms"));
     args.addAll(List.of("--workers", Integer.toString(workers)));
     args.addAll(List.of("--sources", Integer.toString(sources)));
     args.addAll(List.of("--event-loops", Integer.toString(eventLoops)));
@@ -249,16 +261,23 @@ record BenchOptions(
         || value.equals("socketio")) {
       return value;
     }
-    URI uri;
-    try {
-      uri = URI.create(value);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(flag + " is not a URL: " + value);
-    }
-    if (uri.getHost() == null || uri.getScheme() == null || !uri.getScheme().startsWith(scheme)) {
-      throw new UsageException(flag + " must be a " + scheme + ":// URL or auto, got " + value);
+    for (String one : value.split(",")) {
+      URI uri;
+      try {
+        uri = URI.create(one);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(flag + " is not a URL: " + one);
+      }
+      if (uri.getHost() == null || uri.getScheme() == null || !uri.getScheme().startsWith(scheme)) {
+        throw new UsageException(flag + " must be a " + scheme + ":// URL or auto, got " + one);
+      }
     }
     return value;
+  }
+
+  /** {@code --url a,b,c}: the nodes of a cluster, heroes spread round-robin over them. */
+  static List<URI> urls(String spec) {
+    return java.util.Arrays.stream(spec.split(",")).map(String::trim).map(URI::create).toList();
   }
 
   private static int integer(String flag, String value) {

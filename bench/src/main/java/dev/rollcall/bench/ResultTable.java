@@ -17,7 +17,7 @@ final class ResultTable {
       header.append(String.format(Locale.ROOT, "%16s", result.server()));
     }
     if (results.size() == 2) {
-      header.append(String.format(Locale.ROOT, "%22s", "ratio (≥1 = rollcall better)"));
+      header.append("   ratio (>1: rollcall better)");
     }
     out.println(header);
     for (RunResult.Figure figure : RunResult.Figure.values()) {
@@ -36,7 +36,7 @@ final class ResultTable {
       }
       Double ratio = results.size() == 2 ? ratio(figure, results.get(0), results.get(1)) : null;
       if (ratio != null) {
-        row.append(String.format(Locale.ROOT, "%22s", String.format(Locale.ROOT, "%.2f×", ratio)));
+        row.append(String.format(Locale.ROOT, "%12.2fx", ratio));
       }
       out.println(row);
     }

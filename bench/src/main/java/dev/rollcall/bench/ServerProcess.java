@@ -34,6 +34,7 @@ final class ServerProcess implements AutoCloseable {
   final String name;
   final Worker.Protocol protocol;
   final URI url;
+  final List<URI> urls; // url first; more than one for a cluster given as --url a,b,c
   private final Process process; // null when not ours
   private final long pid; // 0 when unknown
   private final Path log;
@@ -44,17 +45,28 @@ final class ServerProcess implements AutoCloseable {
   }
 
   private ServerProcess(
-      String name, Worker.Protocol protocol, URI url, Process process, long pid, Path log) {
+      String name, Worker.Protocol protocol, List<URI> urls, Process process, long pid, Path log) {
     this.name = name;
     this.protocol = protocol;
-    this.url = url;
+    this.url = urls.getFirst();
+    this.urls = List.copyOf(urls);
+    if (process != null) {
+      // A bench stopped by a signal (timeout, Ctrl-C) must not leave its servers running.
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    process.descendants().forEach(ProcessHandle::destroy);
+                    process.destroy();
+                  }));
+    }
     this.process = process;
     this.pid = pid;
     this.log = log;
   }
 
-  static ServerProcess external(String name, Worker.Protocol protocol, URI url, long pid) {
-    return new ServerProcess(name, protocol, url, null, pid, null);
+  static ServerProcess external(String name, Worker.Protocol protocol, List<URI> urls, long pid) {
+    return new ServerProcess(name, protocol, urls, null, pid, null);
   }
 
   /**
@@ -95,7 +107,7 @@ final class ServerProcess implements AutoCloseable {
         new ServerProcess(
             "rollcall",
             Worker.Protocol.PHOENIX,
-            URI.create("ws://127.0.0.1:" + port + "/socket/websocket"),
+            List.of(URI.create("ws://127.0.0.1:" + port + "/socket/websocket")),
             process,
             process.pid(),
             log);
@@ -129,7 +141,7 @@ final class ServerProcess implements AutoCloseable {
         new ServerProcess(
             "socket.io",
             Worker.Protocol.SOCKETIO,
-            URI.create("http://127.0.0.1:" + port),
+            List.of(URI.create("http://127.0.0.1:" + port)),
             process,
             process.pid(),
             log);

@@ -32,9 +32,12 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
 
   private static final int MAX_CONNECTS_IN_FLIGHT = 1000;
 
+  /** Notifications per second one hero sends at most (under Rollcall's 100/s socket limit). */
+  static final double PER_PUBLISHER_RATE = 50;
+
   private final BenchOptions options;
   private final Protocol protocol;
-  private final URI url;
+  private final List<URI> urls;
   private final int share;
   private final int firstId;
   private final Consumer<String> progress;
@@ -46,6 +49,7 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
   private volatile boolean stopping;
   private volatile boolean closed;
   private volatile long stormStart;
+  private volatile long recordFrom;
   private double measuredSeconds;
 
   /** The two kinds of server the tool speaks to. */
@@ -57,14 +61,14 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
   Worker(
       BenchOptions options,
       Protocol protocol,
-      URI url,
+      List<URI> urls,
       int index,
       int count,
       long deadlineNanos,
       Consumer<String> progress) {
     this.options = options;
     this.protocol = protocol;
-    this.url = url;
+    this.urls = List.copyOf(urls);
     this.share = options.connections() / count + (index < options.connections() % count ? 1 : 0);
     this.firstId =
         index * (options.connections() / count) + Math.min(index, options.connections() % count);
@@ -112,24 +116,52 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     progress.accept(line("ramp done"));
   }
 
-  /** The scenario's measured phase; returns when it is over or the hard limit is reached. */
-  void measure() {
+  /**
+   * The scenario's measured phase, after the warm-up; returns when it is over or the hard limit is
+   * reached. {@code goNanos} is the parent's nanoTime at "go", the same for every worker process
+   * (System.nanoTime is CLOCK_MONOTONIC on Linux), so all workers switch from warm-up to measuring
+   * at the same instant.
+   */
+  void measure(long goNanos) {
+    boolean sending =
+        options.scenario() == Scenario.FANOUT || options.scenario() == Scenario.DIRECT;
+    long measureFrom = goNanos;
+    if (sending && !options.warmup().isZero()) {
+      // Same load, not recorded: lets both servers (and this client) reach steady state (JIT).
+      measureFrom = goNanos + options.warmup().toNanos();
+      send(Math.min(deadline, measureFrom));
+    }
+    recordFrom = measureFrom; // a warm-up notification landing late is not a measured delivery
+    stats.sent.reset();
+    stats.delivered.reset();
+    stats.deliveryMicros.reset();
     long start = System.nanoTime();
     long end = Math.min(deadline, start + options.duration().toNanos());
     switch (options.scenario()) {
       case CAPACITY -> idle(end);
-      case FANOUT -> fanOut(end);
-      case DIRECT -> direct(end);
+      case FANOUT, DIRECT -> send(end);
       case STORM -> storm(end);
     }
     measuredSeconds = (System.nanoTime() - start) / 1e9;
-    if (options.scenario() == Scenario.FANOUT || options.scenario() == Scenario.DIRECT) {
-      // Let frames in flight land (bounded), so the last sends are not counted as lost.
-      long grace = Math.min(deadline, System.nanoTime() + 2_000_000_000L);
-      long expected = expectedDeliveries();
-      while (stats.delivered.sum() < expected && System.nanoTime() < grace) {
-        LockSupport.parkNanos(10_000_000);
-      }
+    if (sending) {
+      drain();
+    }
+  }
+
+  private void send(long end) {
+    if (options.scenario() == Scenario.FANOUT) {
+      fanOut(end);
+    } else {
+      direct(end);
+    }
+  }
+
+  /** Lets frames in flight land (bounded), so the last sends are not counted as lost. */
+  private void drain() {
+    long grace = Math.min(deadline, System.nanoTime() + 2_000_000_000L);
+    long expected = expectedDeliveries();
+    while (stats.delivered.sum() < expected && System.nanoTime() < grace) {
+      LockSupport.parkNanos(10_000_000);
     }
   }
 
@@ -175,14 +207,31 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     }
   }
 
+  /**
+   * Worker 0's first heroes publish, each at most {@link #PER_PUBLISHER_RATE}/s (a server may
+   * rate-limit a socket: Rollcall's default is 100 frames/s); everyone (publishers too) receives.
+   */
   private void fanOut(long end) {
-    // Worker 0's first hero publishes; everyone (the publisher too) receives.
-    LobbyConnection publisher = firstId == 0 ? firstJoined() : null;
+    List<Integer> publishers = new ArrayList<>();
+    int wanted = (int) Math.ceil(options.rate() / PER_PUBLISHER_RATE);
+    for (int slot = 0; firstId == 0 && slot < share && publishers.size() < wanted; slot++) {
+      LobbyConnection c = connections.get(slot);
+      if (c != null && c.name() != null) {
+        publishers.add(slot);
+      }
+    }
+    int[] next = {0};
     paced(
         end,
         options.rate(),
         () -> {
-          if (publisher != null) {
+          if (publishers.isEmpty()) {
+            return;
+          }
+          // Read the slot each time: a dropped publisher is replaced by its reconnection.
+          LobbyConnection publisher =
+              connections.get(publishers.get(next[0]++ % publishers.size()));
+          if (publisher != null && publisher.name() != null) {
             publisher.notifyAll(BODY_PREFIX + System.nanoTime());
             stats.sent.increment();
           }
@@ -266,6 +315,8 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
 
   private void open(int slot, boolean join, boolean reconnect) {
     InetAddress source = sources.get((firstId + slot) % sources.size());
+    // Several --url nodes (a cluster): heroes go round-robin over them.
+    URI url = urls.get((firstId + slot) % urls.size());
     SocketOptions socketOptions =
         SocketOptions.defaults()
             .withLocalAddress(source)
@@ -347,6 +398,9 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     }
     try {
       long sentAt = Long.parseLong(body, BODY_PREFIX.length(), body.length(), 10);
+      if (sentAt - recordFrom < 0) {
+        return;
+      }
       stats.delivered.increment();
       stats.deliveryMicros.recordValue(Math.max(1, (System.nanoTime() - sentAt) / 1000));
     } catch (NumberFormatException e) {

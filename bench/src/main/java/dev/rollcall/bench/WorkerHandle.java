@@ -25,7 +25,8 @@ abstract sealed class WorkerHandle permits WorkerHandle.InProcess, WorkerHandle.
   final CompletableFuture<Void> ready = new CompletableFuture<>();
   final CompletableFuture<WorkerReport> report = new CompletableFuture<>();
 
-  abstract void go();
+  /** Starts the measured phase; {@code nanos} is the parent's System.nanoTime() at go. */
+  abstract void go(long nanos);
 
   /** Latest progress counters (attempted, connected, joined, errors, delivered, rosters). */
   abstract Map<String, Number> progress();
@@ -34,8 +35,8 @@ abstract sealed class WorkerHandle permits WorkerHandle.InProcess, WorkerHandle.
   abstract void kill();
 
   static WorkerHandle inProcess(
-      BenchOptions options, Worker.Protocol protocol, URI url, long deadline) {
-    return new InProcess(options, protocol, url, deadline);
+      BenchOptions options, Worker.Protocol protocol, List<URI> urls, long deadline) {
+    return new InProcess(options, protocol, urls, deadline);
   }
 
   static WorkerHandle child(List<String> command) throws IOException {
@@ -44,11 +45,11 @@ abstract sealed class WorkerHandle permits WorkerHandle.InProcess, WorkerHandle.
 
   static final class InProcess extends WorkerHandle {
     private final Worker worker;
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final CompletableFuture<Long> started = new CompletableFuture<>();
     private final Thread thread;
 
-    InProcess(BenchOptions options, Worker.Protocol protocol, URI url, long deadline) {
-      worker = new Worker(options, protocol, url, 0, 1, deadline, phase -> {});
+    InProcess(BenchOptions options, Worker.Protocol protocol, List<URI> urls, long deadline) {
+      worker = new Worker(options, protocol, urls, 0, 1, deadline, phase -> {});
       thread =
           Thread.ofPlatform()
               .name("bench-worker")
@@ -58,8 +59,7 @@ abstract sealed class WorkerHandle permits WorkerHandle.InProcess, WorkerHandle.
                     try {
                       worker.ramp();
                       ready.complete(null);
-                      started.join();
-                      worker.measure();
+                      worker.measure(started.join());
                       report.complete(worker.finish());
                     } catch (RuntimeException e) {
                       worker.close();
@@ -70,8 +70,8 @@ abstract sealed class WorkerHandle permits WorkerHandle.InProcess, WorkerHandle.
     }
 
     @Override
-    void go() {
-      started.complete(null);
+    void go(long nanos) {
+      started.complete(nanos);
     }
 
     @Override
@@ -82,7 +82,7 @@ abstract sealed class WorkerHandle permits WorkerHandle.InProcess, WorkerHandle.
 
     @Override
     void kill() {
-      started.complete(null);
+      started.complete(System.nanoTime());
       thread.interrupt();
       worker.close();
       report.completeExceptionally(new IllegalStateException("worker stopped at the hard limit"));
@@ -155,10 +155,10 @@ abstract sealed class WorkerHandle permits WorkerHandle.InProcess, WorkerHandle.
     }
 
     @Override
-    void go() {
+    void go(long nanos) {
       try {
         OutputStream in = process.getOutputStream();
-        in.write("go\n".getBytes(StandardCharsets.UTF_8));
+        in.write(("go " + nanos + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
       } catch (IOException e) {
         report.completeExceptionally(e);

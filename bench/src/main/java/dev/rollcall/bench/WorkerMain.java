@@ -3,7 +3,6 @@ package dev.rollcall.bench;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +24,7 @@ final class WorkerMain {
         new Worker(
             options,
             protocol,
-            URI.create(socketIo ? options.baseline() : options.target()),
+            BenchOptions.urls(socketIo ? options.baseline() : options.target()),
             options.workerIndex(),
             options.workers(),
             deadline,
@@ -43,10 +42,10 @@ final class WorkerMain {
       }
       var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String command = in.readLine();
-      if (!"go".equals(command)) {
+      if (command == null || !command.startsWith("go ")) {
         return 1; // the parent gave up
       }
-      worker.measure();
+      worker.measure(Long.parseLong(command.substring(3).trim()));
       emit(out, "report", worker.finish());
     }
     return 0;

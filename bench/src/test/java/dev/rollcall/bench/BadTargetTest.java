@@ -25,12 +25,24 @@ class BadTargetTest {
 
   private static RunResult run(URI url, String... extra) throws Exception {
     List<String> args =
-        new ArrayList<>(List.of("--scenario", "fanout", "--connections", "20", "--duration", "1s"));
+        new ArrayList<>(
+            List.of(
+                "--scenario",
+                "fanout",
+                "--connections",
+                "20",
+                "--duration",
+                "1s",
+                "--warmup",
+                "0"));
     args.addAll(List.of(extra));
     BenchOptions options = BenchOptions.parse(args.toArray(String[]::new));
     var sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     return BenchMain.runScenario(
-        options, ServerProcess.external("rollcall", Worker.Protocol.PHOENIX, url, 0), sink, sink);
+        options,
+        ServerProcess.external("rollcall", Worker.Protocol.PHOENIX, List.of(url), 0),
+        sink,
+        sink);
   }
 
   @Test

@@ -25,7 +25,7 @@ class BenchOptionsTest {
   void theHardLimitCoversRampAndDuration() {
     BenchOptions options =
         BenchOptions.parse("--connections", "1000", "--ramp-rate", "100", "--duration", "5s");
-    assertThat(options.hardLimit()).isEqualTo(Duration.ofSeconds(10 + 5 + 60));
+    assertThat(options.hardLimit()).isEqualTo(Duration.ofSeconds(10 + 5 + 5 + 60));
   }
 
   @Test

@@ -68,6 +68,7 @@ class ScenarioSmokeTest {
   private static List<RunResult> run(String... args) throws Exception {
     List<String> all = new ArrayList<>(List.of("--connections", Integer.toString(HEROES)));
     all.addAll(List.of("--ramp-rate", "500", "--timeout", "60s", "--heartbeat", "1s"));
+    all.addAll(List.of("--warmup", "0"));
     all.addAll(List.of(args));
     BenchOptions options = BenchOptions.parse(all.toArray(String[]::new));
     var progress = new ByteArrayOutputStream();

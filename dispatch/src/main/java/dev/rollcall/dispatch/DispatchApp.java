@@ -4,7 +4,6 @@ import dev.rollcall.channels.BroadcastCodec;
 import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.EndpointConfig;
 import dev.rollcall.channels.Socket;
-import dev.rollcall.presence.Presence;
 import dev.rollcall.presence.PresenceConfig;
 import dev.rollcall.presence.PresenceFetch;
 import dev.rollcall.presence.TrackerPresence;
@@ -33,8 +32,8 @@ public final class DispatchApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DispatchApp.class);
 
   private final LaunchOptions options;
-  private final PubSub pubSub;
-  private final Presence presence;
+  private final Cluster cluster;
+  private final TrackerPresence presence;
   private final Endpoint endpoint;
   private final NotificationsService service;
   private final AtomicBoolean stopping;
@@ -42,13 +41,13 @@ public final class DispatchApp implements AutoCloseable {
 
   private DispatchApp(
       LaunchOptions options,
-      PubSub pubSub,
-      Presence presence,
+      Cluster cluster,
+      TrackerPresence presence,
       Endpoint endpoint,
       NotificationsService service,
       AtomicBoolean stopping) {
     this.options = options;
-    this.pubSub = pubSub;
+    this.cluster = cluster;
     this.presence = presence;
     this.endpoint = endpoint;
     this.service = service;
@@ -59,12 +58,16 @@ public final class DispatchApp implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Cluster cluster = Cluster.open(options);
     PubSub pubSub = cluster.pubSub();
-    Presence presence = openPresence(pubSub);
+    TrackerPresence presence =
+        TrackerPresence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
     var metrics = new DispatchMetrics();
     var names = new SuperheroNames();
     var lobby =
         new NotificationsChannel.Lobby(presence, new HeroRoster(), names, config, metrics, clock);
     var tokens = new HeroTokens(config, clock);
+    // Warm up what the first page load needs (datafaker loads its YAML, PBKDF2 derives the key):
+    // otherwise the first visitor waits over a second for a name.
+    tokens.verify(tokens.sign(tokens.newIdentity(names.draw())));
     Socket socket =
         Socket.builder()
             .channel("notifications:*", () -> new NotificationsChannel(lobby))
@@ -83,7 +86,7 @@ public final class DispatchApp implements AutoCloseable {
             .pubSub(pubSub)
             .socket(socket)
             .http("/healthz", new HealthRoute(options.node(), cluster.state(), stopping::get))
-            .http("/metrics", new MetricsRoute(endpoint, presence, metrics))
+            .http("/metrics", new MetricsRoute(endpoint, presence, metrics, pubSub))
             .http(
                 "/api/token",
                 new TokenRoute(
@@ -102,12 +105,7 @@ public final class DispatchApp implements AutoCloseable {
             clock,
             new Random());
     service.start();
-    return new DispatchApp(options, pubSub, presence, endpointRef.get(), service, stopping);
-  }
-
-  /** The presence tracker on {@code pubSub}: local, or replicated through Redis. */
-  private static Presence openPresence(PubSub pubSub) {
-    return TrackerPresence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
+    return new DispatchApp(options, cluster, presence, endpointRef.get(), service, stopping);
   }
 
   public int port() {
@@ -129,37 +127,44 @@ public final class DispatchApp implements AutoCloseable {
     stopping.set(true);
     service.close();
     endpoint.close();
-    if (presence instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        log.warn("presence did not close cleanly: {}", e.toString());
-      }
-    }
-    pubSub.close();
+    presence.close();
+    cluster.close();
   }
 
   /**
-   * How this node reaches the others: alone with in-process PubSub, or through Redis. The Redis
-   * helper (issue 5) supplies {@code RedisPubSub}, its connection state and a lease-based {@link
-   * ActiveDispatcher} here.
+   * How this node reaches the others: alone with in-process PubSub, or through Redis (see
+   * docs/cluster.md), where a Redis lease picks the one node whose {@link NotificationsService}
+   * sends.
    */
-  record Cluster(PubSub pubSub, Supplier<String> state, ActiveDispatcher activeDispatcher) {
+  record Cluster(
+      PubSub pubSub,
+      Supplier<String> state,
+      ActiveDispatcher activeDispatcher,
+      AutoCloseable lease) {
+
     /** The longest the cluster goes without a dispatcher after its node dies (issue 5: ≤ 5 s). */
-    static final Duration DISPATCHER_LEASE_TTL = Duration.ofSeconds(3);
+    static final Duration DISPATCHER_LEASE = Duration.ofSeconds(3);
 
     static Cluster open(LaunchOptions options) {
       if (options.redis() == null) {
         return new Cluster(
-            new LocalPubSub(options.node()), () -> "disabled", ActiveDispatcher.always());
+            new LocalPubSub(options.node()), () -> "disabled", ActiveDispatcher.always(), () -> {});
       }
-      var redis =
-          new RedisPubSub(
-              RedisConfig.defaults().withUri(options.redis().toString()).withNode(options.node()),
-              List.of(new BroadcastCodec(), new TrackerCodec()));
-      // Closed (released) with the RedisPubSub; see docs/cluster.md for its failure behaviour.
-      var lease = RedisLease.start(redis, "dispatcher", DISPATCHER_LEASE_TTL);
-      return new Cluster(redis, () -> redis.health().label(), lease::isHeld);
+      var config =
+          RedisConfig.defaults().withUri(options.redis().toString()).withNode(options.node());
+      var redis = new RedisPubSub(config, List.of(new BroadcastCodec(), new TrackerCodec()));
+      var lease = RedisLease.start(redis, "dispatcher", DISPATCHER_LEASE);
+      return new Cluster(redis, () -> redis.health().label(), lease::isHeld, lease);
+    }
+
+    /** The lease first, so another node can take over while this one still delivers. */
+    void close() {
+      try {
+        lease.close();
+      } catch (Exception e) {
+        log.warn("dispatcher lease did not close cleanly: {}", e.toString());
+      }
+      pubSub.close();
     }
   }
 }

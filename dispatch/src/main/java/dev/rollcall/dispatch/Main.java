@@ -37,8 +37,12 @@ public final class Main {
       System.err.println("rollcall: " + e.getMessage());
       System.exit(2);
       return;
-    } catch (RuntimeException e) {
-      log.error("could not start: {}", e.toString(), e);
+    } catch (Exception e) {
+      // Netty rethrows bind failures as checked exceptions; without exit(1) the started threads
+      // would keep a half-built process alive.
+      log.debug("start failed", e);
+      System.err.println(
+          "rollcall: could not start on " + options.host() + ":" + options.port() + ": " + e);
       System.exit(1);
       return;
     }

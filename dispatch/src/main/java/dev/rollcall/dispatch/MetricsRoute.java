@@ -3,6 +3,9 @@ package dev.rollcall.dispatch;
 import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.HttpRoute;
 import dev.rollcall.presence.Presence;
+import dev.rollcall.pubsub.PubSub;
+import dev.rollcall.pubsub.redis.RedisPubSub;
+import dev.rollcall.pubsub.redis.RedisStats;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +16,14 @@ final class MetricsRoute implements HttpRoute {
   private final Supplier<Endpoint> endpoint;
   private final Presence presence;
   private final DispatchMetrics metrics;
+  private final PubSub pubSub;
 
-  MetricsRoute(Supplier<Endpoint> endpoint, Presence presence, DispatchMetrics metrics) {
+  MetricsRoute(
+      Supplier<Endpoint> endpoint, Presence presence, DispatchMetrics metrics, PubSub pubSub) {
     this.endpoint = endpoint;
     this.presence = presence;
     this.metrics = metrics;
+    this.pubSub = pubSub;
   }
 
   @Override
@@ -57,10 +63,33 @@ final class MetricsRoute implements HttpRoute {
         "Notify pushes refused, by reason.",
         "reason",
         metrics.rejectedByReason());
+    if (pubSub instanceof RedisPubSub redis) {
+      redis(text, redis.stats());
+    }
     return new Response(
         200,
         "text/plain; version=0.0.4; charset=utf-8",
         text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void redis(StringBuilder text, RedisStats stats) {
+    counter(text, "rollcall_redis_published_total", "Messages Redis accepted.", stats.published());
+    counter(
+        text,
+        "rollcall_redis_publish_failed_total",
+        "Messages not sent because Redis was down (other nodes missed them).",
+        stats.publishFailed());
+    counter(
+        text,
+        "rollcall_redis_received_total",
+        "Messages received from Redis, own echoes and dropped ones included.",
+        stats.received());
+    labelled(
+        text,
+        "rollcall_redis_dropped_total",
+        "Messages from Redis dropped as bad input, by reason.",
+        "reason",
+        stats.droppedByLabel());
   }
 
   private static void gauge(StringBuilder text, String name, String help, long value) {

@@ -51,7 +51,7 @@ class DispatchEndToEndIT {
     try (var server = Launcher.start("e2e-node", "200ms")) {
       int exit =
           run(
-              List.of("node", "--test", "--test-concurrency=1", "lobby.test.js"),
+              List.of("node", "--test", "--test-concurrency=1", "lobby.test.js", "frames.test.js"),
               Map.of("DISPATCH_URL", server.url(), "NOTIFY_INTERVAL_MS", "200"));
       assertThat(exit).as("node --test lobby.test.js (output above)").isZero();
     }
@@ -80,6 +80,42 @@ class DispatchEndToEndIT {
     assertThat(TARGET.resolve("browser-hero-B.png")).isNotEmptyFile();
   }
 
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void aLauncherThatCannotStartExitsWithOneClearLine() throws Exception {
+    try (var taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      var busy = launch("--port", String.valueOf(taken.getLocalPort()), "--host", "127.0.0.1");
+      assertThat(busy.exit()).isEqualTo(1);
+      assertThat(busy.output())
+          .contains("rollcall: could not start on 127.0.0.1:" + taken.getLocalPort())
+          .contains("Address already in use");
+    }
+    var typo = launch("--notify-interval", "5");
+    assertThat(typo.exit()).isEqualTo(2);
+    assertThat(typo.output())
+        .contains(
+            "rollcall: --notify-interval must be a number with ms, s, m or h (like 200ms or 5s),"
+                + " got 5");
+    var help = launch("--help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.output()).startsWith("Usage: rollcall [options]");
+  }
+
+  private record Outcome(int exit, String output) {}
+
+  private static Outcome launch(String... args) throws IOException, InterruptedException {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes());
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("launcher " + List.of(args) + " did not exit:\n" + output);
+    }
+    return new Outcome(process.exitValue(), output);
+  }
+
   /** Skips loudly when a tool is missing; under CI a missing tool is a failure. */
   private static void require(String what, String path) {
     if (path != null) {
@@ -105,9 +141,19 @@ class DispatchEndToEndIT {
 
   private static int run(List<String> command, Map<String, String> env)
       throws IOException, InterruptedException {
-    var builder = new ProcessBuilder(command).directory(JS.toFile()).inheritIO();
+    var builder = new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
+    // Through System.out, not inheritIO: the forked test JVM's own stdout is the runner's channel.
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try (var lines = process.inputReader()) {
+                lines.lines().forEach(System.out::println);
+              } catch (IOException e) {
+                System.out.println("(output of " + command + " lost: " + e + ")");
+              }
+            });
     if (!process.waitFor(3, TimeUnit.MINUTES)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
@@ -193,7 +239,9 @@ class DispatchEndToEndIT {
         process.destroyForcibly();
         Thread.currentThread().interrupt();
       }
-      System.out.println("---- launcher " + log.getFileName() + " ----\n" + output());
+      String output = output();
+      System.out.println("---- launcher " + log.getFileName() + " ----\n" + output);
+      assertThat(output).as("graceful shutdown on SIGTERM").contains("shutting down");
     }
   }
 }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -85,7 +86,11 @@ final class DiffCoalescer {
         if (windowNanos == 0) {
           send(topic, diff);
         } else if (wasEmpty) {
-          scheduler.schedule(() -> flush(topic), windowNanos);
+          try {
+            scheduler.schedule(() -> flush(topic), windowNanos);
+          } catch (RejectedExecutionException e) {
+            // presence is closing: nobody is left to hear this diff
+          }
         }
         return;
       }

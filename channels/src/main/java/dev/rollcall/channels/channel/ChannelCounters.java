@@ -3,9 +3,14 @@ package dev.rollcall.channels.channel;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Endpoint-wide channel figures: live channel count and the serial that names each channel. */
+/**
+ * Endpoint-wide channel figures: live channel count and the serial that names each channel.
+ * Thread-safe (atomics).
+ */
 public final class ChannelCounters {
-  private final AtomicLong serial = new AtomicLong();
+  /** JVM-wide, so two endpoints in one process (tests, embedded nodes) never share a channel id. */
+  private static final AtomicLong serial = new AtomicLong();
+
   private final LongAdder live = new LongAdder();
 
   long nextSerial() {

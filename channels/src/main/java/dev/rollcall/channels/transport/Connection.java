@@ -166,7 +166,11 @@ final class Connection implements Outbound {
       try {
         channel.eventLoop().execute(drain);
       } catch (RejectedExecutionException e) {
-        discard(); // the endpoint has stopped its event loops: nobody will write this any more
+        // The endpoint has stopped its event loops: nobody will write this any more.
+        closing = true;
+        for (Object dropped; (dropped = outbox.poll()) != null; ) {
+          ReferenceCountUtil.release(dropped);
+        }
       }
     }
   }
@@ -204,7 +208,8 @@ final class Connection implements Outbound {
    */
   private void flushOrOverflow() {
     channel.flush();
-    if (!channel.isWritable() && !closing) {
+    // A closed channel is never writable: only a live one that stopped reading is a slow reader.
+    if (!channel.isWritable() && channel.isActive() && !closing) {
       log.info(
           "closing socket from {} with 1013: more than {} bytes unread",
           channel.remoteAddress(),

@@ -75,8 +75,11 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
         case CloseWebSocketFrame close -> {
           // The client leaves: echo its close (RFC 6455 §5.5.1) and drop the connection.
-          ctx.writeAndFlush(new CloseWebSocketFrame(close.statusCode(), ""))
-              .addListener(ChannelFutureListener.CLOSE);
+          CloseWebSocketFrame echo =
+              close.statusCode() < 0
+                  ? new CloseWebSocketFrame() // the client sent no code (1005): echo none
+                  : new CloseWebSocketFrame(close.statusCode(), "");
+          ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
         }
         default -> {}
       }

@@ -77,6 +77,10 @@ public final class RoomChannel implements Channel {
         }
         yield Reply.none();
       }
+      case "unsubscribe" -> {
+        socket.unsubscribe((String) p.get("topic"));
+        yield Reply.ok();
+      }
       case "assigns" -> Reply.ok(Map.copyOf(socket.assigns()));
       case "binary" -> Reply.ok(new byte[] {1, 2, 3});
       default -> Channel.super.handleIn(event, payload, socket);

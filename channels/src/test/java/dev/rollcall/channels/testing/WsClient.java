@@ -30,11 +30,13 @@ public final class WsClient implements AutoCloseable {
   private final WebSocket ws;
   private final Vsn vsn;
   private final String subprotocol;
+  private CompletableFuture<WebSocket> pendingSends;
 
   private WsClient(WebSocket ws, Vsn vsn) {
     this.ws = ws;
     this.vsn = vsn;
     this.subprotocol = ws.getSubprotocol();
+    this.pendingSends = CompletableFuture.completedFuture(ws);
   }
 
   public static WsClient connect(int port, Vsn vsn) {
@@ -70,17 +72,46 @@ public final class WsClient implements AutoCloseable {
   }
 
   public WsClient send(String text) {
-    ws.sendText(text, true).join();
+    CompletableFuture<WebSocket> sent;
+    synchronized (this) {
+      pendingSends = pendingSends.thenCompose(previous -> ws.sendText(text, true));
+      sent = pendingSends;
+    }
+    sent.join();
     return this;
   }
 
-  /** Sends without waiting for the write (a client that does not read may not get to write). */
-  public void sendAsync(String text) {
-    ws.sendText(text, true);
+  /**
+   * Queues a send without waiting for it (a client that does not read may not get to write);
+   * java.net.http allows one pending send, so queued sends are chained.
+   */
+  public synchronized void sendAsync(String text) {
+    pendingSends = pendingSends.thenCompose(previous -> ws.sendText(text, true));
+  }
+
+  /** One text message sent as several WebSocket frames (a first frame and continuations). */
+  public WsClient sendFragmented(String... parts) {
+    CompletableFuture<WebSocket> sent;
+    synchronized (this) {
+      for (int i = 0; i < parts.length; i++) {
+        String part = parts[i];
+        boolean last = i == parts.length - 1;
+        pendingSends = pendingSends.thenCompose(previous -> ws.sendText(part, last));
+      }
+      sent = pendingSends;
+    }
+    sent.join();
+    return this;
   }
 
   public WsClient sendBinary(byte[] bytes) {
-    ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    CompletableFuture<WebSocket> sent;
+    synchronized (this) {
+      pendingSends =
+          pendingSends.thenCompose(previous -> ws.sendBinary(ByteBuffer.wrap(bytes), true));
+      sent = pendingSends;
+    }
+    sent.join();
     return this;
   }
 

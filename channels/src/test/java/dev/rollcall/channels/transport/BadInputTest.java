@@ -83,6 +83,17 @@ class BadInputTest {
   }
 
   @Test
+  void aFragmentedMessageIsReassembledAndCappedAtMaxFrameBytes() {
+    WsClient c = server.connect(Vsn.V2);
+    c.sendFragmented("[null,\"1\",\"phoe", "nix\",\"heartbeat\",{}]")
+        .expect(Vsn.V2.heartbeatReply("1"));
+    String half = "x".repeat(600_000);
+    c.sendFragmented("[null,\"2\",\"phoenix\",\"heartbeat\",{\"a\":\"" + half, half + "\"}]");
+    assertThat(c.closeCode()).isEqualTo(1009);
+    assertOneLineAbout("1009");
+  }
+
+  @Test
   void wellFormedFramesWithOddValuesGetReplies() {
     WsClient c = server.connect(Vsn.V2);
     // a non-object join payload is passed to the channel as it is (Phoenix does the same)

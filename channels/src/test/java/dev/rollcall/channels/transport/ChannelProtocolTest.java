@@ -3,9 +3,13 @@ package dev.rollcall.channels.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rollcall.channels.Broadcast;
+import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.testing.RunningEndpoint;
 import dev.rollcall.channels.testing.Vsn;
 import dev.rollcall.channels.testing.WsClient;
+import dev.rollcall.pubsub.PubSub;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -281,5 +285,42 @@ class ChannelProtocolTest {
                         "terminate room:lobby SOCKET_CLOSED", "exit room:lobby SOCKET_CLOSED"));
     await().untilAsserted(() -> assertThat(server.endpoint.stats().connections()).isZero());
     assertThat(server.endpoint.stats().channels()).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vsn.class)
+  void otherTopicsArriveInHandleInfoUntilUnsubscribedOrCrashed(Vsn v) {
+    WsClient c = server.connect(v);
+    PubSub pubSub = server.endpoint.pubSub();
+    c.send(v.join("1", "room:a", "{}")).expect(v.okJoin("1", "room:a"));
+    c.send(v.in("1", "2", "room:a", "subscribe", "{\"topic\":\"news\"}"))
+        .expect(v.reply("1", "2", "room:a", "ok", "{}"));
+    pubSub.broadcast("news", new Broadcast("news", "flash", Map.of("headline", "hi")));
+    c.expect(v.out("1", null, "room:a", "flash", "{\"headline\":\"hi\"}"));
+    pubSub.broadcast("news", Map.of("raw", true));
+    c.expect(v.out("1", null, "room:a", "info", "{\"raw\":true}"));
+    c.send(v.in("1", "3", "room:a", "unsubscribe", "{\"topic\":\"news\"}"))
+        .expect(v.reply("1", "3", "room:a", "ok", "{}"));
+    assertThat(pubSub.subscriberCount("news")).isZero();
+    c.send(v.in("1", "4", "room:a", "subscribe", "{\"topic\":\"news\"}"))
+        .expect(v.reply("1", "4", "room:a", "ok", "{}"));
+    assertThat(pubSub.subscriberCount("news")).isEqualTo(1);
+    c.send(v.in("1", "5", "room:a", "crash", "{}"))
+        .expect(v.out("1", "1", "room:a", "phx_error", "{\"reason\":\"channel_crash\"}"));
+    assertThat(pubSub.subscriberCount("news")).isZero();
+    assertThat(pubSub.subscriberCount("room:a")).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Vsn.class)
+  void statsCountConnectionsChannelsAndFrames(Vsn v) {
+    WsClient c = server.connect(v);
+    c.send(v.join("1", "room:a", "{}")).expect(v.okJoin("1", "room:a"));
+    c.send(v.heartbeat("2")).expect(v.heartbeatReply("2"));
+    Endpoint.Stats stats = server.endpoint.stats();
+    assertThat(stats.connections()).isEqualTo(1);
+    assertThat(stats.channels()).isEqualTo(1);
+    assertThat(stats.messagesIn()).isEqualTo(2);
+    assertThat(stats.messagesOut()).isEqualTo(2);
   }
 }

@@ -87,6 +87,36 @@ class FrameCodecTest {
 
   @Test
   void invalidUtf8InATextFrameCloses1007() {
+    EmbeddedChannel channel = upgradedChannel();
+    channel.writeInbound(
+        new TextWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {'[', (byte) 0xC3, 0x28, ']'})));
+    channel.runPendingTasks();
+
+    CloseWebSocketFrame close = channel.readOutbound();
+    assertThat(close.statusCode()).isEqualTo(1007);
+    close.release();
+    channel.runPendingTasks();
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {-1, 1000, 4000})
+  void aClientCloseIsEchoedWithItsCode(int code) {
+    EmbeddedChannel channel = upgradedChannel();
+    channel.writeInbound(
+        code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "bye"));
+    channel.runPendingTasks();
+
+    CloseWebSocketFrame echo = channel.readOutbound();
+    assertThat(echo.statusCode()).isEqualTo(code);
+    echo.release();
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  /**
+   * A SocketHandler with its connection and session, as after an upgrade, on an EmbeddedChannel.
+   */
+  private static EmbeddedChannel upgradedChannel() {
     EmbeddedChannel channel = new EmbeddedChannel();
     Connection connection = new Connection(channel, V2, new EndpointStats());
     connection.attach(
@@ -101,16 +131,7 @@ class FrameCodecTest {
             Map.of(),
             System::nanoTime));
     channel.pipeline().addLast(new SocketHandler(connection, () -> {}));
-
-    channel.writeInbound(
-        new TextWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {'[', (byte) 0xC3, 0x28, ']'})));
-    channel.runPendingTasks();
-
-    CloseWebSocketFrame close = channel.readOutbound();
-    assertThat(close.statusCode()).isEqualTo(1007);
-    close.release();
-    channel.runPendingTasks();
-    assertThat(channel.isOpen()).isFalse();
+    return channel;
   }
 
   /** Decodes a server frame as a client would (server frames are unmasked). */

@@ -20,15 +20,18 @@ class LimitsTest {
         new RunningEndpoint(c -> c.withMaxMessagesPerSecond(1).withMessageBurst(3))) {
       Vsn v = Vsn.V2;
       WsClient c = server.connect(v);
-      c.send(v.join("1", "room:lobby", "{}")).expect(v.okJoin("1", "room:lobby"));
-      c.send(v.in("1", "2", "room:lobby", "echo", "{}"))
-          .expect(v.reply("1", "2", "room:lobby", "ok", "{}"));
-      c.send(v.in("1", "3", "room:lobby", "echo", "{}"))
-          .expect(v.reply("1", "3", "room:lobby", "ok", "{}"));
-      // the bucket (3) is empty; one token per second comes back
-      c.send(v.join("4", "room:other", "{}"))
-          .expect(v.reply("4", "4", "room:other", "error", "{\"reason\":\"rate_limited\"}"));
-      c.send(v.in("1", "5", "room:lobby", "echo", "{}"));
+      // sent back to back, so the bucket (3 tokens, one more per second) cannot refill meanwhile
+      c.sendAsync(v.heartbeat("1"));
+      c.sendAsync(v.heartbeat("2"));
+      c.sendAsync(v.heartbeat("3"));
+      c.sendAsync(v.join("4", "room:lobby", "{}"));
+      c.sendAsync(v.in("4", "5", "room:lobby", "echo", "{}"));
+      c.expect(
+          v.heartbeatReply("1"),
+          v.heartbeatReply("2"),
+          v.heartbeatReply("3"),
+          v.reply("4", "4", "room:lobby", "error", "{\"reason\":\"rate_limited\"}"));
+      // a second refusal in a row is more than a second's worth (1/s) over the limit
       assertThat(c.closeCode()).isEqualTo(1008);
     }
   }
@@ -85,12 +88,12 @@ class LimitsTest {
   @Test
   void aSocketThatSendsNothingIsClosedAfterIdleTimeoutWith1001() {
     try (RunningEndpoint server =
-        new RunningEndpoint(c -> c.withIdleTimeout(Duration.ofMillis(1000)))) {
+        new RunningEndpoint(c -> c.withIdleTimeout(Duration.ofMillis(2000)))) {
       Vsn v = Vsn.V2;
       WsClient chatty = server.connect(v);
       WsClient quiet = server.connect(v);
-      // any inbound frame resets the timer: heartbeats every 400 ms keep a socket open for 2 s
-      for (int i = 0; i < 5; i++) {
+      // any inbound frame resets the timer: heartbeats every 400 ms keep a socket open for 3 s
+      for (int i = 0; i < 8; i++) {
         await().pollDelay(Duration.ofMillis(400)).until(() -> true);
         chatty.send(v.heartbeat("h" + i)).expect(v.heartbeatReply("h" + i));
       }

@@ -156,6 +156,13 @@ class ClusterIT {
     assertThat(recipient.bodies().stream().filter(direct::equals).count()).isEqualTo(1);
     assertThat(heroes.get(0).bodies()).doesNotContain(direct);
     assertThat(heroes.get(1).bodies()).doesNotContain(direct);
+    for (ClusterNode node : nodes) {
+      assertThat(node.metric("rollcall_redis_received_total"))
+          .as("/metrics of a node")
+          .isPositive();
+      assertThat(node.metric("rollcall_redis_dropped_total")).isZero();
+    }
+    assertThat(nodes.get(0).metric("rollcall_redis_published_total")).isPositive();
   }
 
   @Test

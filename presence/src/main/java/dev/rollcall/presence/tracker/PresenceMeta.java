@@ -42,7 +42,7 @@ public final class PresenceMeta {
     if (prevRef != null) {
       copy.put(PHX_REF_PREV, prevRef);
     }
-    return Collections.unmodifiableMap(copy);
+    return CompactMap.of(copy);
   }
 
   private static final int MAX_DEPTH = 32;

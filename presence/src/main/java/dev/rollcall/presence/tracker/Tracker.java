@@ -36,6 +36,9 @@ public final class Tracker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Tracker.class);
   private static final int MAX_KEY_BYTES = 256;
 
+  /** Entries per transfer message: ~400 KB of JSON, far below Redis's pubsub buffer limits. */
+  static final int TRANSFER_CHUNK_ENTRIES = 5_000;
+
   private record TopicKey(String topic, String key) {}
 
   private final PubSub pubSub;
@@ -59,7 +62,9 @@ public final class Tracker implements AutoCloseable {
   private final Map<String, Replica> incarnations = new HashMap<>();
   private final Map<Replica, Long> lastHeard = new HashMap<>();
   private final Map<Replica, Long> transferAskedAt = new HashMap<>();
+  private final Map<Replica, Long> advertised = new HashMap<>();
   private final Map<Replica, Boolean> needsTransfer = new LinkedHashMap<>();
+  private long nameClashes;
   private volatile boolean closed;
 
   private Tracker(
@@ -368,6 +373,7 @@ public final class Tracker implements AutoCloseable {
   private void forget(Replica peer) {
     report(state.removeDown(peer));
     lastHeard.remove(peer);
+    advertised.remove(peer);
     transferAskedAt.remove(peer);
     needsTransfer.remove(peer);
     incarnations.remove(peer.name(), peer);
@@ -399,10 +405,13 @@ public final class Tracker implements AutoCloseable {
 
   private void handle(TrackerMessage message) {
     if (message.from().name().equals(replica.name())) {
-      log.warn(
-          "tracker {}: another replica {} uses this node's name; ignored",
-          config.name(),
-          message.from());
+      // Two live nodes with one name would remove each other's presences as "restarts".
+      if (nameClashes++ % 100 == 0) {
+        log.warn(
+            "tracker {}: another replica {} uses this node's name; its messages are ignored",
+            config.name(),
+            message.from());
+      }
       return;
     }
     switch (message) {
@@ -419,6 +428,7 @@ public final class Tracker implements AutoCloseable {
       return;
     }
     lastHeard.put(peer, nanoTime.getAsLong());
+    advertised.put(peer, heartbeat.clock());
     if (heartbeat.delta() != null) {
       report(state.merge(heartbeat.delta()));
     }
@@ -457,11 +467,13 @@ public final class Tracker implements AutoCloseable {
     if (!request.to().equals(replica)) {
       return;
     }
-    Snapshot snapshot = state.extract(request.from(), request.knows());
-    pubSub.directBroadcast(
-        request.from().name(),
-        topic,
-        new TrackerMessage.TransferAck(replica, request.from(), snapshot));
+    for (Snapshot chunk :
+        state.extractChunks(request.from(), request.knows(), TRANSFER_CHUNK_ENTRIES)) {
+      pubSub.directBroadcast(
+          request.from().name(),
+          topic,
+          new TrackerMessage.TransferAck(replica, request.from(), chunk));
+    }
   }
 
   private void handleTransferAck(TrackerMessage.TransferAck ack) {
@@ -469,10 +481,10 @@ public final class Tracker implements AutoCloseable {
       return;
     }
     report(state.merge(ack.state()));
-    transferAskedAt.remove(ack.from());
-    Dots sent = ack.state().context().get(ack.from());
-    if (sent != null && !state.hasGap(ack.from(), sent.contiguous())) {
+    Long clock = advertised.get(ack.from());
+    if (clock != null && !state.hasGap(ack.from(), clock)) {
       needsTransfer.remove(ack.from());
+      transferAskedAt.remove(ack.from());
     }
   }
 

@@ -373,7 +373,7 @@ public final class TrackerCodec implements MessageCodec {
         throw new IllegalArgumentException("unknown topic index: " + topicIndex);
       }
       @SuppressWarnings("unchecked")
-      Map<String, Object> typed = (Map<String, Object>) meta;
+      Map<String, Object> typed = CompactMap.of((Map<String, Object>) meta);
       entries.add(
           new Entry(
               topics.get((int) topicIndex),

@@ -85,6 +85,39 @@ public final class TrackerState {
       return new Dots(contiguous, ranges);
     }
 
+    /** The dots of this replica seen in {@code [lo, hi]}, or null if none. */
+    Dots between(long lo, long hi) {
+      if (lo > hi) {
+        return null;
+      }
+      long contiguousPart = 0;
+      List<Dots.Range> ranges = new ArrayList<>();
+      long upper = Math.min(hi, contiguous);
+      if (lo <= upper) {
+        if (lo == 1) {
+          contiguousPart = upper;
+        } else {
+          ranges.add(new Dots.Range(lo, upper));
+        }
+      }
+      if (cloud != null) {
+        for (long[] range : cloud.ranges()) {
+          long from = Math.max(range[0], lo);
+          long to = Math.min(range[1], hi);
+          if (from <= to) {
+            ranges.add(new Dots.Range(from, to));
+          }
+        }
+      }
+      return contiguousPart == 0 && ranges.isEmpty() ? null : new Dots(contiguousPart, ranges);
+    }
+
+    /** The highest dot seen. */
+    long top() {
+      List<long[]> ranges = cloud == null ? List.of() : cloud.ranges();
+      return ranges.isEmpty() ? contiguous : Math.max(contiguous, ranges.getLast()[1]);
+    }
+
     Known copy() {
       Known copy = new Known(values.size());
       copy.status = status;
@@ -256,6 +289,54 @@ public final class TrackerState {
           values.addAll(known.values.values());
         });
     return new Snapshot(self, context, values);
+  }
+
+  /**
+   * {@link #extract(Replica, Collection)} in pieces of at most {@code maxValues} entries, so a
+   * large transfer never becomes one huge PubSub message (Redis disconnects a subscriber whose
+   * output buffer passes 32 MB). Each piece speaks only for the dots it covers, so it is a valid
+   * state on its own: merging all pieces, in any order, equals merging the whole extract, and a
+   * lost piece leaves a gap that asks for another transfer.
+   */
+  public List<Snapshot> extractChunks(Replica peer, Collection<Replica> peerKnows, int maxValues) {
+    if (maxValues < 1) {
+      throw new IllegalArgumentException("maxValues must be positive: " + maxValues);
+    }
+    Set<Replica> filter = peerKnows == null ? null : new HashSet<>(peerKnows);
+    List<Snapshot> chunks = new ArrayList<>();
+    Map<Replica, Dots> context = new HashMap<>();
+    List<Entry> values = new ArrayList<>();
+    for (Map.Entry<Replica, Known> replica : replicas.entrySet()) {
+      Known known = replica.getValue();
+      if (replica.getKey().equals(peer) || (filter != null && !filter.contains(replica.getKey()))) {
+        continue;
+      }
+      List<Entry> sorted = new ArrayList<>(known.values.values());
+      sorted.sort(java.util.Comparator.comparingLong(Entry::clock));
+      long lo = 1;
+      int next = 0;
+      do {
+        if (values.size() >= maxValues) {
+          chunks.add(new Snapshot(self, context, values));
+          context = new HashMap<>();
+          values = new ArrayList<>();
+        }
+        int take = Math.min(maxValues - values.size(), sorted.size() - next);
+        boolean last = next + take == sorted.size();
+        long hi = last ? known.top() : sorted.get(next + take - 1).clock();
+        Dots dots = known.between(lo, hi);
+        if (dots != null) {
+          context.put(replica.getKey(), dots);
+        }
+        values.addAll(sorted.subList(next, next + take));
+        next += take;
+        lo = hi + 1;
+      } while (next < sorted.size());
+    }
+    if (!values.isEmpty() || !context.isEmpty() || chunks.isEmpty()) {
+      chunks.add(new Snapshot(self, context, values));
+    }
+    return chunks;
   }
 
   /** The whole state (for tests and for peers that know everything this replica knows). */

@@ -1,5 +1,6 @@
 package dev.rollcall.pubsub.redis;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -29,5 +30,16 @@ public record RedisStats(
 
   public long dropped(DropReason reason) {
     return dropped.getOrDefault(reason, 0L);
+  }
+
+  /**
+   * Drops by {@link DropReason#label()}, every reason present (0 if none), in declaration order.
+   */
+  public Map<String, Long> droppedByLabel() {
+    Map<String, Long> byLabel = new LinkedHashMap<>();
+    for (DropReason reason : DropReason.values()) {
+      byLabel.put(reason.label(), dropped(reason));
+    }
+    return byLabel;
   }
 }

@@ -229,6 +229,13 @@ class RedisPubSubTest {
     assertThat(stats.dropped(DropReason.UNKNOWN_CODEC)).isEqualTo(1);
     assertThat(stats.dropped(DropReason.UNDECODABLE)).isEqualTo(1);
     assertThat(stats.droppedTotal()).isEqualTo(9);
+    assertThat(stats.droppedByLabel())
+        .containsExactly(
+            org.assertj.core.api.Assertions.entry("unparseable", 4L),
+            org.assertj.core.api.Assertions.entry("unknown_version", 1L),
+            org.assertj.core.api.Assertions.entry("from_self", 2L),
+            org.assertj.core.api.Assertions.entry("unknown_codec", 1L),
+            org.assertj.core.api.Assertions.entry("undecodable", 1L));
     assertThat(a.health()).isEqualTo(RedisHealth.UP);
   }
 

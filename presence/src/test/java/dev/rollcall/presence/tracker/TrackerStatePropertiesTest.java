@@ -2,16 +2,20 @@ package dev.rollcall.presence.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 
 /** The algebra of {@link TrackerState}, over random histories of three replicas. */
-class TrackerStateProperties {
+class TrackerStatePropertiesTest {
 
   @Provide
   Arbitrary<List<int[]>> histories() {
@@ -75,6 +79,32 @@ class TrackerStateProperties {
     TrackerState abb = ab.copy();
     assertThat(abb.merge(b.extract()).isEmpty()).isTrue();
     assertThat(SimulatedReplicas.content(abb)).isEqualTo(SimulatedReplicas.content(ab));
+  }
+
+  @Property(tries = 200)
+  void aTransferInChunksMergesLikeTheWholeState(
+      @ForAll("histories") List<int[]> history,
+      @ForAll @IntRange(min = 1, max = 6) int chunkSize,
+      @ForAll Random random) {
+    SimulatedReplicas replicas = run(history);
+    TrackerState[] s = replicas.states;
+    for (TrackerState state : s) {
+      for (TrackerState other : s) {
+        state.replicaUp(other.replica());
+      }
+    }
+    TrackerState whole = s[1].copy();
+    whole.merge(s[0].extract(s[1].replica(), null));
+    List<Snapshot> chunks = new ArrayList<>(s[0].extractChunks(s[1].replica(), null, chunkSize));
+    for (Snapshot chunk : chunks) {
+      assertThat(chunk.values().size()).isLessThanOrEqualTo(chunkSize);
+    }
+    Collections.shuffle(chunks, random);
+    TrackerState pieces = s[1].copy();
+    for (Snapshot chunk : chunks) {
+      pieces.merge(chunk);
+    }
+    assertThat(SimulatedReplicas.content(pieces)).isEqualTo(SimulatedReplicas.content(whole));
   }
 
   @Property(tries = 200)

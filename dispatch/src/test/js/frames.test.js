@@ -1,0 +1,109 @@
+// Exact V2 frames of the dispatch app, compared with what Phoenix 1.7 sends for the same app
+// (shared/reference/phoenix-wire-samples.md). Raw `ws`, no phoenix client in between.
+import assert from "node:assert/strict";
+import { afterEach, test } from "node:test";
+import WebSocket from "ws";
+import { WS_URL, waitFor } from "./client.js";
+
+const LOBBY = "notifications:lobby";
+const open = [];
+
+afterEach(() => {
+  while (open.length) open.pop().close();
+});
+
+async function raw(label) {
+  const ws = new WebSocket(`${WS_URL}/socket/websocket?vsn=2.0.0`);
+  const frames = [];
+  ws.on("message", (data) => frames.push(JSON.parse(data.toString())));
+  await new Promise((resolve, reject) => {
+    ws.on("open", resolve);
+    ws.on("error", reject);
+  });
+  open.push(ws);
+  const c = { label, ws, frames };
+  c.send = (frame) => ws.send(JSON.stringify(frame));
+  c.expect = (match, what) => waitFor(() => frames.find(match), `${label}: ${what}`);
+  return c;
+}
+
+const isEvent = (event, joinRef) => (f) => f[3] === event && (joinRef === undefined || f[0] === joinRef);
+const isReply = (ref) => (f) => f[3] === "phx_reply" && f[1] === ref;
+
+async function joined(label, joinRef) {
+  const c = await raw(label);
+  c.send([joinRef, joinRef, LOBBY, "phx_join", {}]);
+  await c.expect(isEvent("presence_state"), "presence_state");
+  c.name = c.frames.find(isEvent("user_info"))[4].user_name;
+  return c;
+}
+
+test("join: ok reply, then user_info and presence_state pushed with the join_ref", async () => {
+  const a = await joined("A", "1");
+
+  const mine = a.frames.filter((f) => f[0] === "1");
+  assert.deepEqual(mine[0], ["1", "1", LOBBY, "phx_reply", { status: "ok", response: {} }]);
+  assert.deepEqual(mine[1], ["1", null, LOBBY, "user_info", { user_name: a.name }]);
+  const [joinRef, ref, topic, event, state] = mine[2];
+  assert.deepEqual([joinRef, ref, topic, event], ["1", null, LOBBY, "presence_state"]);
+  assert.deepEqual(Object.keys(state[a.name]), ["metas"]);
+  const [meta] = state[a.name].metas;
+  assert.deepEqual(Object.keys(meta).sort(), ["online_at", "phx_ref", "user_name"]);
+  assert.equal(meta.user_name, a.name);
+});
+
+test("another hero's join reaches others as a presence_diff broadcast (join_ref null)", async () => {
+  const a = await joined("A", "1");
+  const b = await joined("B", "5");
+
+  const diff = await a.expect((f) => f[3] === "presence_diff" && b.name in f[4].joins, "diff with B");
+  assert.equal(diff[0], null);
+  assert.equal(diff[1], null);
+  assert.deepEqual(diff[4].leaves, {});
+  assert.equal(diff[4].joins[b.name].metas[0].user_name, b.name);
+});
+
+test("notify_all is a broadcast frame; notify_direct is pushed with the recipient's join_ref", async () => {
+  const a = await joined("A", "1");
+  const b = await joined("B", "5");
+  await a.expect((f) => f[3] === "presence_diff" && b.name in f[4].joins, "A to see B");
+
+  a.send(["1", "4", LOBBY, "notify_all", { body: "hi all" }]);
+  assert.deepEqual(await a.expect(isReply("4"), "reply 4"), ["1", "4", LOBBY, "phx_reply", { status: "ok", response: {} }]);
+  const all = await b.expect((f) => f[3] === "notification" && f[4].body === "hi all", "hi all");
+  assert.deepEqual(all.slice(0, 4), [null, null, LOBBY, "notification"]);
+  assert.deepEqual(Object.keys(all[4]).sort(), ["body", "from", "timestamp"]);
+  assert.equal(all[4].from, a.name);
+
+  a.send(["1", "5", LOBBY, "notify_direct", { body: "hi direct", recipient: b.name }]);
+  const direct = await b.expect((f) => f[3] === "notification" && f[4].body === "hi direct", "hi direct");
+  assert.deepEqual(direct.slice(0, 4), ["5", null, LOBBY, "notification"]);
+});
+
+test("refusals are error replies with a reason", async () => {
+  const a = await joined("A", "1");
+
+  a.send(["8", "8", "notifications:other", "phx_join", {}]);
+  assert.deepEqual(await a.expect(isReply("8"), "reply 8"), [
+    "8",
+    "8",
+    "notifications:other",
+    "phx_reply",
+    { status: "error", response: { reason: "unauthorized" } },
+  ]);
+
+  a.send(["1", "9", LOBBY, "notify_direct", { body: "to nobody", recipient: "Nobody At All" }]);
+  assert.deepEqual(await a.expect(isReply("9"), "reply 9"), [
+    "1",
+    "9",
+    LOBBY,
+    "phx_reply",
+    { status: "error", response: { reason: "unknown_recipient" } },
+  ]);
+
+  a.send(["1", "10", LOBBY, "notify_all", { body: 7 }]);
+  assert.deepEqual((await a.expect(isReply("10"), "reply 10"))[4], {
+    status: "error",
+    response: { reason: "invalid_body" },
+  });
+});
