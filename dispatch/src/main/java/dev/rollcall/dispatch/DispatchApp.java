@@ -78,7 +78,11 @@ public final class DispatchApp implements AutoCloseable {
     Supplier<Endpoint> endpoint = endpointRef::get;
     endpointRef.set(
         Endpoint.builder()
-            .config(EndpointConfig.defaults().withHost(options.host()).withPort(options.port()))
+            .config(
+                EndpointConfig.defaults()
+                    .withHost(options.host())
+                    .withPort(options.port())
+                    .withAllowedOrigins(options.allowedOrigins()))
             .pubSub(pubSub)
             .socket(socket)
             .http("/healthz", new HealthRoute(options.node(), cluster.state(), stopping::get))

@@ -4,7 +4,10 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
@@ -12,12 +15,21 @@ import java.util.regex.Pattern;
 
 /**
  * The launcher's command line: {@code --port}, {@code --host}, {@code --notify-interval}, {@code
- * --node}, {@code --redis}, {@code --help}; each as {@code --flag value} or {@code --flag=value}.
+ * --node}, {@code --redis}, {@code --origin}, {@code --help}; each as {@code --flag value} or
+ * {@code --flag=value}.
  *
  * @param redis Redis URL for a cluster, or null for a single node with in-process PubSub
+ * @param origins the {@code --origin} allow-list as given ({@code ["*"]} turns the check off), or
+ *     null for the default of {@link #allowedOrigins()}
  */
 public record LaunchOptions(
-    String host, int port, Duration notifyInterval, String node, URI redis, boolean help) {
+    String host,
+    int port,
+    Duration notifyInterval,
+    String node,
+    URI redis,
+    boolean help,
+    List<String> origins) {
 
   public static final String USAGE =
       """
@@ -34,12 +46,23 @@ public record LaunchOptions(
         --node NAME           this node's name, unique in a cluster (default: host name
                               and a random suffix)
         --redis URL           join a cluster through Redis, e.g. redis://127.0.0.1:6379
+        --origin LIST         origins whose pages may open the socket, comma-separated:
+                              https://host:port, //host (any scheme and port), //*.host;
+                              * allows any. Default: no check when --host is a loopback
+                              address (development), else //localhost, //127.0.0.1 and
+                              //<this host's name> (production: set it to your site)
         --help                show this help
 
       Environment:
         ROLLCALL_SECRET       secret (32+ characters) that signs hero tokens; give every node
                               of a cluster the same one (default: random per process)
       """;
+
+  /** As before {@code --origin} existed: the default allow-list. */
+  public LaunchOptions(
+      String host, int port, Duration notifyInterval, String node, URI redis, boolean help) {
+    this(host, port, notifyInterval, node, redis, help, null);
+  }
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
@@ -53,10 +76,52 @@ public record LaunchOptions(
     if (node == null || node.isBlank() || !node.matches("[A-Za-z0-9._@-]+")) {
       throw new UsageException("--node must be letters, digits, '.', '_', '@' or '-', got " + node);
     }
+    if (origins != null) {
+      origins = List.copyOf(origins);
+      for (String origin : origins) {
+        if (!origin.equals("*") && !origin.contains("//")) {
+          throw new UsageException(
+              "--origin entries look like https://host:port, //host or //*.host, got " + origin);
+        }
+      }
+    }
+  }
+
+  /**
+   * The endpoint's origin allow-list (empty: no check). Production, i.e. listening beyond loopback,
+   * checks by default, as Phoenix's {@code check_origin} does, so a page on another site cannot
+   * open sockets with its visitors' browsers (issue 7).
+   */
+  public List<String> allowedOrigins() {
+    if (origins != null) {
+      return origins.contains("*") ? List.of() : origins;
+    }
+    if (isLoopback(host)) {
+      return List.of();
+    }
+    List<String> defaults = new ArrayList<>(List.of("//localhost", "//127.0.0.1"));
+    try {
+      defaults.add("//" + InetAddress.getLocalHost().getHostName());
+    } catch (UnknownHostException e) {
+      // the two above still serve a page opened on this machine
+    }
+    return List.copyOf(defaults);
+  }
+
+  private static boolean isLoopback(String host) {
+    if (host.equals("localhost")) {
+      return true;
+    }
+    try {
+      return host.matches("[0-9.:]+") && InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   public static LaunchOptions defaults() {
-    return new LaunchOptions("0.0.0.0", 4000, Duration.ofSeconds(5), defaultNode(), null, false);
+    return new LaunchOptions(
+        "0.0.0.0", 4000, Duration.ofSeconds(5), defaultNode(), null, false, null);
   }
 
   /** Parses {@code args}; throws {@link UsageException} with a message naming the bad flag. */
@@ -67,6 +132,7 @@ public record LaunchOptions(
     Duration interval = options.notifyInterval();
     String node = options.node();
     URI redis = null;
+    List<String> origins = null;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -96,10 +162,16 @@ public record LaunchOptions(
         case "--notify-interval" -> interval = parseDuration(value);
         case "--node" -> node = value;
         case "--redis" -> redis = parseRedis(value);
+        case "--origin" ->
+            origins =
+                Arrays.stream(value.split(","))
+                    .map(String::trim)
+                    .filter(o -> !o.isEmpty())
+                    .toList();
         default -> throw new UsageException("unknown option: " + flag + " (see --help)");
       }
     }
-    return new LaunchOptions(host, port, interval, node, redis, help);
+    return new LaunchOptions(host, port, interval, node, redis, help, origins);
   }
 
   private static int parsePort(String value) {

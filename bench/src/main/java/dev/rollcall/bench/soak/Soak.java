@@ -59,7 +59,9 @@ public final class Soak {
     boolean ok;
     try (SoakNode a = SoakNode.start("soak-a", options, redisUri, secret);
         SoakNode b = SoakNode.start("soak-b", options, redisUri, secret);
-        PhoenixClient client = new PhoenixClient(ClientConfig.defaults())) {
+        PhoenixClient client =
+            new PhoenixClient(
+                new ClientConfig(2, Duration.ofSeconds(10), Duration.ofSeconds(10), 64 << 20))) {
       ok = run(options, List.of(a, b), client);
     } finally {
       redis.destroy();
@@ -85,7 +87,9 @@ public final class Soak {
     for (int i = 0; i < options.heroes(); i++) {
       SoakHero hero = new SoakHero(i, client, urls, options, totals);
       heroes.add(hero);
-      threads.add(Thread.ofVirtual().name("hero-" + i).start(() -> hero.run(deadline)));
+      // Heroes arrive over the ramp, as users do, rather than in one storm.
+      long heroStart = start + options.ramp().toNanos() * i / options.heroes();
+      threads.add(Thread.ofVirtual().name("hero-" + i).start(() -> hero.run(heroStart, deadline)));
     }
     Map<String, SoakNode.Sample> peak = new TreeMap<>();
     while (System.nanoTime() < deadline) {
@@ -111,6 +115,22 @@ public final class Soak {
         expected.merge(hero.joinedAs(), 1, Integer::sum);
       }
     }
+    // Client-side closes reach the nodes with a delay under load: wait for the counts to agree.
+    long settleStart = System.nanoTime();
+    double open = -1;
+    while (System.nanoTime() - settleStart < TimeUnit.SECONDS.toNanos(60)) {
+      open = 0;
+      for (SoakNode node : nodes) {
+        open += node.metrics().getOrDefault("rollcall_connections", 0.0);
+      }
+      if (open == expected.values().stream().mapToInt(Integer::intValue).sum()) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    System.out.printf(
+        "settle: %.0f connections open on the nodes after %d ms%n",
+        open, (System.nanoTime() - settleStart) / 1_000_000);
     List<LobbyView> views = new ArrayList<>();
     List<ClientSocket> observers = new ArrayList<>();
     for (SoakNode node : nodes) {

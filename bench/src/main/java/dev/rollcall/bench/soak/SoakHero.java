@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -38,17 +40,19 @@ final class SoakHero implements ClientListener {
     final LongAdder failures = new LongAdder();
     final LongAdder unexpectedCloses = new LongAdder();
     final Map<Integer, LongAdder> unexpectedCloseCodes = new ConcurrentHashMap<>();
+    final Map<String, LongAdder> failureKinds = new ConcurrentHashMap<>();
 
     @Override
     public String toString() {
       return String.format(
-          "joins %d leaves %d drops %d notify sent %d received %d failures %d unexpected closes %d %s",
+          "joins %d leaves %d drops %d notify sent %d received %d failures %d %s unexpected closes %d %s",
           joins.sum(),
           leaves.sum(),
           drops.sum(),
           notificationsSent.sum(),
           notificationsReceived.sum(),
           failures.sum(),
+          new TreeMap<>(failureKinds),
           unexpectedCloses.sum(),
           new TreeMap<>(unexpectedCloseCodes));
     }
@@ -89,8 +93,14 @@ final class SoakHero implements ClientListener {
     return joinedAs;
   }
 
-  void run(long deadlineNanos) {
+  void run(long startNanos, long deadlineNanos) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
+    try {
+      Thread.sleep(Math.max(0, (startNanos - System.nanoTime()) / 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     while (System.nanoTime() < deadlineNanos) {
       try {
         connectAndJoin(nodes.get(random.nextInt(nodes.size())));
@@ -111,6 +121,11 @@ final class SoakHero implements ClientListener {
         return;
       } catch (Exception e) {
         totals.failures.increment();
+        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        totals
+            .failureKinds
+            .computeIfAbsent(cause.getClass().getSimpleName(), k -> new LongAdder())
+            .increment();
         abort();
         try {
           Thread.sleep(1000 + random.nextInt(1000)); // phoenix.js backs off too
@@ -124,15 +139,19 @@ final class SoakHero implements ClientListener {
 
   private void connectAndJoin(URI node) throws Exception {
     name = new CompletableFuture<>();
-    socket =
-        client
-            .connect(
-                node,
-                SocketOptions.defaults()
-                    .withLocalAddress(localAddress)
-                    .withHeartbeat(Duration.ofSeconds(30))
-                    .withListener(this))
-            .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    CompletableFuture<ClientSocket> connecting =
+        client.connect(
+            node,
+            SocketOptions.defaults()
+                .withLocalAddress(localAddress)
+                .withHeartbeat(Duration.ofSeconds(30))
+                .withListener(this));
+    try {
+      socket = connecting.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      connecting.thenAccept(ClientSocket::abort); // a late connection must not linger
+      throw e;
+    }
     leaving = false; // only now: the previous socket's close may be reported late
     Message reply = socket.join(LOBBY, Map.of()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     if (!"ok".equals(ClientSocket.status(reply))) {
@@ -180,6 +199,9 @@ final class SoakHero implements ClientListener {
 
   @Override
   public void onMessage(ClientSocket from, Message message) {
+    if (from != socket) {
+      return; // a late frame of this hero's previous connection
+    }
     switch (message.event()) {
       case "user_info" -> {
         if (message.payload() instanceof Map<?, ?> p && p.get("user_name") instanceof String n) {

@@ -8,6 +8,7 @@ import java.time.Duration;
  *
  * @param duration how long heroes churn (the issue asks for 10 minutes)
  * @param heroes concurrent heroes, each one connection at a time
+ * @param ramp heroes start spread over this time (a real crowd does not arrive in one instant)
  * @param hold longest time a hero stays joined before leaving (each stay is random up to this)
  * @param notifyChance chance per second of a joined hero sending a notification
  * @param sample how often node resources are printed
@@ -17,6 +18,7 @@ import java.time.Duration;
 record SoakOptions(
     Duration duration,
     int heroes,
+    Duration ramp,
     Duration hold,
     double notifyChance,
     Duration sample,
@@ -26,6 +28,7 @@ record SoakOptions(
   static SoakOptions parse(String[] args) {
     Duration duration = Duration.ofMinutes(10);
     int heroes = 5000;
+    Duration ramp = Duration.ofSeconds(60);
     Duration hold = Duration.ofSeconds(20);
     double notifyChance = 0.02;
     Duration sample = Duration.ofSeconds(15);
@@ -36,6 +39,7 @@ record SoakOptions(
       switch (args[i]) {
         case "--duration" -> duration = seconds(value);
         case "--heroes" -> heroes = Integer.parseInt(value);
+        case "--ramp" -> ramp = seconds(value);
         case "--hold" -> hold = seconds(value);
         case "--notify-chance" -> notifyChance = Double.parseDouble(value);
         case "--sample" -> sample = seconds(value);
@@ -44,7 +48,7 @@ record SoakOptions(
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    return new SoakOptions(duration, heroes, hold, notifyChance, sample, jar, nodeJvm);
+    return new SoakOptions(duration, heroes, ramp, hold, notifyChance, sample, jar, nodeJvm);
   }
 
   /** {@code 90s}, {@code 10m} or plain seconds. */

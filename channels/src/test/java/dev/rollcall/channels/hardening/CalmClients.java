@@ -58,6 +58,8 @@ final class CalmClients implements AutoCloseable {
           .send(v.in("1", "e" + n, FuzzFrames.CALM_TOPIC, "echo", payload))
           .expect(v.reply("1", "e" + n, FuzzFrames.CALM_TOPIC, "ok", payload));
       roundTripNanos.add(System.nanoTime() - start);
+      // Both heartbeat, as phoenix.js does: a socket that sends nothing is closed when idle.
+      listener.send(v.heartbeat("h" + n)).expect(v.heartbeatReply("h" + n));
       talker
           .send(v.in("1", "s" + n, FuzzFrames.CALM_TOPIC, "shout_others", payload))
           .expect(v.reply("1", "s" + n, FuzzFrames.CALM_TOPIC, "ok", "{}"));
