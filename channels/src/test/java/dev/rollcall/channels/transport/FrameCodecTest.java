@@ -80,8 +80,10 @@ class FrameCodecTest {
       }
       // the same memory, not a copy per connection
       assertThat(written.memoryAddress()).isEqualTo(first.memoryAddress());
-      assertThat(clientDecode(written.duplicate()).content().toString(StandardCharsets.UTF_8))
+      WebSocketFrame decoded = clientDecode(written.duplicate());
+      assertThat(decoded.content().toString(StandardCharsets.UTF_8))
           .isEqualTo("[null,null,\"room:x\",\"shout\",{\"n\":1}]");
+      decoded.release();
     }
   }
 
