@@ -15,4 +15,20 @@ class SuperheroNamesTest {
 
     assertThat(drawn).hasSizeGreaterThan(10).allSatisfy(name -> assertThat(name).isNotBlank());
   }
+
+  @Test
+  void sameSeedDrawsSameNamesAndUnseededNamesVaryToo() {
+    var first = new SuperheroNames(7);
+    var second = new SuperheroNames(7);
+    for (int i = 0; i < 20; i++) {
+      assertThat(first.draw()).isEqualTo(second.draw());
+    }
+
+    var unseeded = new SuperheroNames();
+    var drawn = new java.util.HashSet<String>();
+    for (int i = 0; i < 50; i++) {
+      drawn.add(unseeded.draw());
+    }
+    assertThat(drawn).hasSizeGreaterThan(25).allSatisfy(name -> assertThat(name).isNotBlank());
+  }
 }
