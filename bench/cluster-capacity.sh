@@ -8,6 +8,8 @@
 #   OBSERVERS=1           extra nodes that get no heroes: they hold only replicated remote
 #                         presence entries, so their heap growth is the cost of one remote entry
 #   LIMIT=280             seconds for the whole run (hard)
+#   RAMP_LIMIT=S         seconds to wait for the generator's ramp before measuring what joined
+#                         (default heroes/ramp-rate + 45)
 #   HOLD=240s             how long the generator keeps the heroes joined (we stop it earlier)
 #   BENCH_ARGS="..."      extra rollcall-bench options (e.g. --workers 6 --sources 4)
 # Prints a table: per node heroes seen, local connections, heap after GC before/after, RSS; time
@@ -47,9 +49,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 # Hard time limit: the watchdog signals this script, whose trap stops everything.
-# (its sleep must not hold our stdout open after we exit, so it gets none)
-( sleep "$limit" >/dev/null 2>&1 </dev/null; echo "cluster-capacity: time limit ${limit}s reached" >&2
-  kill -TERM $$ ) >/dev/null 2>&1 </dev/null &
+# (cleanup kills its sleep too, which would otherwise hold our stdout open)
+( sleep "$limit" </dev/null; echo "cluster-capacity: time limit ${limit}s reached" >&2; kill -TERM $$ ) &
 watchdog=$!
 
 free_port() {
@@ -96,29 +97,45 @@ setsid "$root/rollcall-bench" --url "$ws" --scenario capacity --connections "$he
   --ramp-rate "$ramp" --duration "$hold" --timeout "$((limit + 60))s" ${BENCH_ARGS:-} \
   >"$work/bench.log" 2>&1 &
 bench_pid=$!
+ramp_limit="${RAMP_LIMIT:-$((heroes / ramp + 45))}"
+complete=yes
 while ! grep -q 'ramp done' "$work/bench.log"; do
   kill -0 "$bench_pid" 2>/dev/null || { echo "cluster-capacity: generator exited early" >&2; cat "$work/bench.log" >&2; exit 1; }
+  if awk -v s="$start" -v n="$(now)" -v l="$ramp_limit" 'BEGIN {exit !(n - s > l)}'; then
+    complete="no (ramp limit ${ramp_limit}s: measuring what joined)"; break
+  fi
   sleep 1
 done
 ramp_done="$(now)"
-grep 'ramp done' "$work/bench.log" >&2
-joined="$(grep 'ramp done' "$work/bench.log" | sed -n 's/.* joined \([0-9]*\).*/\1/p')"
+last="$(grep '\] connected' "$work/bench.log" | tail -1)"
+echo "$last" >&2
+joined="$(echo "$last" | sed -n 's/.* joined \([0-9]*\).*/\1/p')"
 
-# Every node's roster (rollcall_heroes counts the lobby cluster-wide) must reach the joined count.
+# Every node's roster must reach the joined count and all must agree (late joins whose client timed
+# out may still be tracked by the server). rollcall_presences counts the lobby's metas cluster-wide,
+# one per joined connection; rollcall_heroes counts names, and two heroes may draw the same name.
 agreed=""
+agree_limit="${AGREE_LIMIT:-60}"
+polls=0
 while [ -z "$agreed" ]; do
   seen=()
   ok=1
   for url in "${http[@]}"; do
-    v="$(metric "$url" rollcall_heroes)"; seen+=("${v%.*}")
-    [ "${v%.*}" -ge "$joined" ] || ok=0
+    v="$(metric "$url" rollcall_presences)"; seen+=("${v%.*}")
+    [ "${v%.*}" -ge "$joined" ] && [ "${v%.*}" = "${seen[0]}" ] || ok=0
   done
-  if [ "$ok" = 1 ]; then agreed="$(now)"; else sleep 0.5; fi
+  polls=$((polls + 1))
+  [ $((polls % 10)) = 0 ] && echo "cluster-capacity: rosters ${seen[*]} (waiting for ${joined}+, all equal)" >&2
+  if [ "$ok" = 1 ]; then agreed="$(now)"
+  elif awk -v r="$ramp_done" -v n="$(now)" -v l="$agree_limit" 'BEGIN {exit !(n - r > l)}'; then
+    agreed=never; echo "cluster-capacity: rosters did not agree within ${agree_limit}s" >&2
+  else sleep 0.5; fi
 done
 echo "cluster-capacity: rosters ${seen[*]}" >&2
+[ "$agreed" = never ] || joined="${seen[0]}"
 
 for i in $(seq 0 $((total - 1))); do
-  heroes1[$i]="$(metric "${http[$i]}" rollcall_heroes)"
+  heroes1[$i]="$(metric "${http[$i]}" rollcall_presences)"
   conns1[$i]="$(metric "${http[$i]}" rollcall_connections)"
 done
 commands1="$(redis-cli -p "$redis_port" info stats | awk -F: '/^total_commands_processed/ {print $2+0}')"
@@ -127,11 +144,12 @@ for url in "${http[@]}"; do published1=$(awk -v a="$published1" -v b="$(metric "
 for i in $(seq 0 $((total - 1))); do heap1[$i]="$(heap_after_gc "${node_pid[$i]}")"; rss1[$i]="$(rss "${node_pid[$i]}")"; done
 
 {
-  printf '\n%d nodes + %d observer(s), -Xmx%s, %d heroes asked, %d joined, ramp %d/s\n' \
-    "$nodes" "$observers" "$node_heap" "$heroes" "$joined" "$ramp"
-  awk -v s="$start" -v r="$ramp_done" -v a="$agreed" 'BEGIN {
-    printf "ramp %.1f s; every roster agreed %.2f s after the ramp\n", r - s, a - r }'
-  printf '| node | local conns | heroes in roster | heap after GC before | after | delta | RSS |\n|---|---:|---:|---:|---:|---:|---:|\n'
+  printf '\n%d nodes + %d observer(s), -Xmx%s, %d heroes asked, %d in every roster, ramp %d/s, ramp complete: %s\n' \
+    "$nodes" "$observers" "$node_heap" "$heroes" "$joined" "$ramp" "$complete"
+  awk -v s="$start" -v r="$ramp_done" -v a="$agreed" -v l="$agree_limit" -v seen="${seen[*]}" 'BEGIN {
+    if (a == "never") printf "ramp %.1f s; rosters did NOT agree within %d s after the ramp: %s\n", r - s, l, seen;
+    else printf "ramp %.1f s; every roster agreed %.2f s after the ramp\n", r - s, a - r }'
+  printf '| node | local conns | presences in roster | heap after GC before | after | delta | RSS |\n|---|---:|---:|---:|---:|---:|---:|\n'
   for i in $(seq 0 $((total - 1))); do
     role="n$((i + 1))"; [ "$i" -ge "$nodes" ] && role="$role (observer)"
     awk -v n="$role" -v c="${conns1[$i]}" -v h="${heroes1[$i]}" -v b="${heap0[$i]}" -v a="${heap1[$i]}" -v r="${rss1[$i]}" 'BEGIN {
