@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.ConcurrentHashMap;
@@ -229,9 +230,20 @@ final class Connection implements Outbound {
     if (!channel.isActive()) {
       return;
     }
+    // Half-close after the close frame and keep reading (and dropping) until the client answers:
+    // closing at once, with its unread bytes in our buffer, would make the kernel send a reset that
+    // can reach the client before the close frame does (RFC 6455 §7.1.1).
     channel
         .writeAndFlush(new CloseWebSocketFrame(code, reason))
-        .addListener(ChannelFutureListener.CLOSE);
+        .addListener(
+            (ChannelFutureListener)
+                future -> {
+                  if (channel instanceof DuplexChannel duplex && future.isSuccess()) {
+                    duplex.shutdownOutput();
+                  } else {
+                    channel.close();
+                  }
+                });
     channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
   }
 

@@ -60,6 +60,13 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     connection.touch(); // any inbound frame, pings included, keeps the socket alive
     try {
+      if (connection.closing()) {
+        // Our close frame is out: drop what the client still sends until its close answers it.
+        if (msg instanceof CloseWebSocketFrame) {
+          ctx.close();
+        }
+        return;
+      }
       switch (msg) {
         case TextWebSocketFrame text -> {
           String decoded = strictUtf8(text.content());
