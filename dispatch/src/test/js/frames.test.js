@@ -59,7 +59,8 @@ test("another hero's join reaches others as a presence_diff broadcast (join_ref 
   const diff = await a.expect((f) => f[3] === "presence_diff" && b.name in f[4].joins, "diff with B");
   assert.equal(diff[0], null);
   assert.equal(diff[1], null);
-  assert.deepEqual(diff[4].leaves, {});
+  // Diffs are coalesced: the same frame may also carry the leave of a hero from an earlier test.
+  assert.ok(!(a.name in diff[4].leaves) && !(b.name in diff[4].leaves), "neither A nor B left");
   assert.equal(diff[4].joins[b.name].metas[0].user_name, b.name);
 });
 
