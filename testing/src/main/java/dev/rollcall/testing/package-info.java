@@ -1,0 +1,2 @@
+/** Fixtures the modules' tests share: running the JavaScript suites against a real server. */
+package dev.rollcall.testing;
