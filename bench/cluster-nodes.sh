@@ -10,6 +10,7 @@
 #   -> redis_port, http[i] (http://127.0.0.1:P), node_pid[i], cluster_ws (ws URLs, comma-separated),
 #      work (logs), bench_pid (set it to a process group leader started with setsid, to be killed)
 # Needs redis-server (PATH) and python3 (free ports); builds the dispatch jar if it is missing.
+# DISPATCH_JAR=path runs another build of the nodes (an A/B against an older commit).
 
 cluster_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 java_home="$("$cluster_root/bin/find-jdk")"
@@ -20,10 +21,12 @@ node_pid=()
 bench_pid=""
 watchdog=""
 
+dispatch_jar="${DISPATCH_JAR:-$cluster_root/dispatch/target/rollcall-dispatch.jar}"
+
 cluster_init() { # name limit-seconds
   cluster_name="$1"
   command -v redis-server >/dev/null || { echo "$cluster_name: redis-server is not on PATH" >&2; exit 2; }
-  if [ ! -f "$cluster_root/dispatch/target/rollcall-dispatch.jar" ]; then
+  if [ ! -f "$dispatch_jar" ]; then
     echo "$cluster_name: building the dispatch jar..." >&2
     (cd "$cluster_root" && ./mvnw -q -B -ntp -DskipTests -Dspotless.check.skip=true -pl dispatch -am package) >&2
   fi
@@ -79,7 +82,7 @@ cluster_start() { # nodes heap [redis|none]
   fi
   for i in $(seq 1 "$1"); do
     port="$(free_port)"
-    "$java_home/bin/java" "-Xmx$2" -XX:+UseG1GC -jar "$cluster_root/dispatch/target/rollcall-dispatch.jar" \
+    "$java_home/bin/java" "-Xmx$2" -XX:+UseG1GC -jar "$dispatch_jar" \
       --port "$port" --host 127.0.0.1 "${redis_args[@]}" --node "n$i" \
       --notify-interval 1h >"$work/n$i.log" 2>&1 &
     pids+=($!); node_pid+=($!); http+=("http://127.0.0.1:$port")

@@ -12,8 +12,9 @@
 #   WARMUP=3s           direct: same load before measuring, not recorded
 #   RAMP=500            connections per second during the ramp (direct; storm connects, then joins all)
 #   BENCH_ARGS="..."    extra rollcall-bench options
-# Prints the tool's table and JSON, then per node: connections, presences (metas) and names in the
-# lobby roster (equal when no name is held twice), and for direct whether deliveries == sends.
+# Prints the tool's table and JSON, then per node at the fullest moment of the run: connections,
+# presences (metas) and names in the lobby roster (equal when no name is held twice), the messages
+# published to Redis, and for direct whether deliveries == sends.
 set -euo pipefail
 scenario="${1:?usage: bench/cluster-run.sh direct|storm [heroes] [rate] [nodes]}"
 heroes="${2:-1000}"
@@ -38,6 +39,23 @@ fi
 setsid "$root/rollcall-bench" --url "$cluster_ws" "${args[@]}" --timeout "$((${LIMIT:-170} - 15))s" \
   --json "$work/result.json" ${BENCH_ARGS:-} >"$work/bench.log" 2>&1 &
 bench_pid=$!
+# The generator closes its sockets when it ends: sample the nodes while it runs and keep the fullest
+# moment (most presences summed over the nodes), for the names-vs-presences check below.
+best=-1
+while kill -0 "$bench_pid" 2>/dev/null; do
+  snapshot=""
+  p=0
+  for i in $(seq 0 $((nodes - 1))); do
+    # One /metrics read per node, so its three numbers are from the same instant.
+    row="$(curl -fsS --max-time 20 "${http[$i]}/metrics" 2>/dev/null | awk -v n="n$((i + 1))" '
+      $1 == "rollcall_connections" {c = $2} $1 == "rollcall_presences" {p = $2} $1 == "rollcall_heroes" {h = $2}
+      END {printf "| %s | %d | %d | %d |", n, c, p, h}')" || continue
+    snapshot+="$row"$'\n'
+    p=$((p + $(echo "$row" | awk -F'|' '{print $4 + 0}')))
+  done
+  if [ "$p" -gt "$best" ]; then best="$p"; printf '%s' "$snapshot" >"$work/fullest.txt"; fi
+  sleep 1
+done
 status=0
 wait "$bench_pid" || status=$?
 bench_pid=""
@@ -46,12 +64,12 @@ grep -v '^\[rollcall' "$work/bench.log" || true
 {
   echo
   echo "rollcall-bench --url <${nodes} nodes> ${args[*]}  (exit $status); load: $(uptime | sed 's/.*load/load/')"
-  printf '| node | connections | presences (metas) | names | redis published |\n|---|---:|---:|---:|---:|\n'
-  for i in $(seq 0 $((nodes - 1))); do
-    printf '| n%d | %s | %s | %s | %s |\n' "$((i + 1))" "$(metric "${http[$i]}" rollcall_connections)" \
-      "$(metric "${http[$i]}" rollcall_presences)" "$(metric "${http[$i]}" rollcall_heroes)" \
-      "$(metric "${http[$i]}" rollcall_redis_published_total)"
-  done
+  echo "nodes at the fullest moment of the run (names = presences: no name held twice):"
+  printf '| node | connections | presences (metas) | names |\n|---|---:|---:|---:|\n'
+  cat "$work/fullest.txt" 2>/dev/null || true
+  published=0
+  for url in "${http[@]}"; do published=$(awk -v a="$published" -v b="$(metric "$url" rollcall_redis_published_total)" 'BEGIN {print a+b}'); done
+  echo "messages the nodes published to redis in all: $published"
   if [ "$scenario" = direct ] && [ -f "$work/result.json" ]; then
     python3 - "$work/result.json" <<'PY'
 import json, sys
