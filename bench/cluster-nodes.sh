@@ -54,7 +54,11 @@ cluster_cleanup() {
   done
   [ -n "$bench_pid" ] && kill -KILL -- "-$bench_pid" 2>/dev/null || true
   for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  if [ -n "$watchdog" ]; then pkill -P "$watchdog" 2>/dev/null; kill "$watchdog" 2>/dev/null || true; fi
+  if [ -n "$watchdog" ]; then
+    pkill -P "$watchdog" 2>/dev/null || true # gone already when it fired
+    kill "$watchdog" 2>/dev/null || true
+    wait "$watchdog" 2>/dev/null || true # reaped quietly (no "Terminated" line)
+  fi
   echo "$cluster_name: stopped everything it started (logs in $work)" >&2
 }
 
