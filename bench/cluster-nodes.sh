@@ -55,9 +55,12 @@ cluster_cleanup() {
   [ -n "$bench_pid" ] && kill -KILL -- "-$bench_pid" 2>/dev/null || true
   for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   if [ -n "$watchdog" ]; then
-    pkill -P "$watchdog" 2>/dev/null || true # gone already when it fired
+    # The watchdog first (it would report its killed sleep), then its sleep; both may be gone.
+    local sleeper
+    sleeper="$(pgrep -P "$watchdog" 2>/dev/null || true)"
     kill "$watchdog" 2>/dev/null || true
-    wait "$watchdog" 2>/dev/null || true # reaped quietly (no "Terminated" line)
+    [ -n "$sleeper" ] && kill $sleeper 2>/dev/null || true
+    wait "$watchdog" 2>/dev/null || true
   fi
   echo "$cluster_name: stopped everything it started (logs in $work)" >&2
 }
