@@ -105,20 +105,17 @@ public final class TrackerPresence implements Presence {
 
   @Override
   public Map<String, Map<String, Object>> list(String topic) {
-    Map<String, List<Map<String, Object>>> byKey = tracker.list(topic);
-    Map<String, Map<String, Object>> presences = new LinkedHashMap<>(byKey.size() * 2);
-    byKey.forEach((key, metas) -> presences.put(key, Map.of("metas", metas)));
-    return fetch.fetch(topic, presences);
+    // One copy of the view; its values already are {"metas": [...]} and carry their JSON.
+    return fetch.fetch(topic, tracker.presences(topic));
   }
 
   @Override
   public Map<String, Object> get(String topic, String key) {
-    List<Map<String, Object>> metas = tracker.get(topic, key);
-    if (metas.isEmpty()) {
+    Map<String, Object> listed = tracker.presence(topic, key);
+    if (listed == null) {
       return Map.of();
     }
-    Map<String, Map<String, Object>> fetched =
-        fetch.fetch(topic, Map.of(key, Map.of("metas", metas)));
+    Map<String, Map<String, Object>> fetched = fetch.fetch(topic, Map.of(key, listed));
     Map<String, Object> presence = fetched.get(key);
     return presence == null ? Map.of() : presence;
   }

@@ -50,13 +50,15 @@ final class Json {
   }
 
   /**
-   * Writes plain JSON values (the usual payloads) straight to the generator, and hands anything
-   * else (records, beans, RawValue) to databind, which is several times slower per call.
+   * Writes plain JSON values (the usual payloads) straight to the generator, copies the bytes of an
+   * {@link EncodedJson} (before it is looked at as a Map or List), and hands anything else
+   * (records, beans, RawValue) to databind, which is several times slower per call.
    */
   static void writeValue(JsonGenerator generator, Object value) throws IOException {
     switch (value) {
       case null -> generator.writeNull();
       case String string -> generator.writeString(string);
+      case EncodedJson encoded -> generator.writeRawValue(new RawJson(encoded.json()));
       case Map<?, ?> map -> {
         generator.writeStartObject();
         for (Map.Entry<?, ?> entry : map.entrySet()) {

@@ -9,9 +9,11 @@ import dev.rollcall.channels.protocol.Serializer;
 import dev.rollcall.pubsub.Delivery;
 import dev.rollcall.pubsub.Subscriber;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -203,21 +205,63 @@ final class Connection implements Outbound {
   }
 
   /**
-   * Flushes; what the kernel did not take stays in Netty's buffer, and beyond the high watermark
-   * ({@code maxOutboundBytes}) the client is not reading: drop what is queued and close with 1013
-   * rather than grow the heap (issue 7).
+   * Flushes; what the kernel did not take stays in Netty's buffer. A client with more than {@code
+   * maxOutboundBytes} (Netty's high watermark) unread <em>behind the frame it is reading</em> is
+   * not keeping up: drop what is queued and close with 1013 rather than grow the heap (issue 7).
+   * The frame being written does not count, so one frame larger than the limit (the {@code
+   * presence_state} of a 40k-hero lobby is over 4 MB) still reaches a client that reads it, and
+   * only a backlog behind it can close the socket.
    */
   private void flushOrOverflow() {
     channel.flush();
     // A closed channel is never writable: only a live one that stopped reading is a slow reader.
+    // Writable means under the limit counting everything, so the walk below runs only beyond it.
     if (!channel.isWritable() && channel.isActive() && !closing) {
-      log.info(
-          "closing socket from {} with 1013: more than {} bytes unread",
-          channel.remoteAddress(),
-          channel.config().getWriteBufferHighWaterMark());
-      discarding = true;
-      close(CloseCodes.TRY_AGAIN_LATER, "slow reader");
+      long limit = channel.config().getWriteBufferHighWaterMark();
+      if (backlogBehindCurrentFrame(limit) > limit) {
+        log.info(
+            "closing socket from {} with 1013: more than {} bytes unread",
+            channel.remoteAddress(),
+            limit);
+        discarding = true;
+        close(CloseCodes.TRY_AGAIN_LATER, "slow reader");
+      }
     }
+  }
+
+  /**
+   * Bytes flushed to Netty but not yet to the kernel, beyond the frame the kernel is taking now;
+   * counts no further than just past {@code limit}, so a long backlog costs one short walk.
+   */
+  private long backlogBehindCurrentFrame(long limit) {
+    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+    if (buffer == null) {
+      return 0;
+    }
+    long[] backlog = {-1}; // -1: the current frame, not counted, not yet seen
+    try {
+      buffer.forEachFlushedMessage(
+          message -> {
+            if (backlog[0] < 0) {
+              backlog[0] = 0;
+              return true;
+            }
+            backlog[0] += bytes(message);
+            return backlog[0] <= limit;
+          });
+    } catch (Exception e) {
+      // The processor above throws nothing; keep the old rule if Netty ever does.
+      return Long.MAX_VALUE;
+    }
+    return Math.max(0, backlog[0]);
+  }
+
+  private static long bytes(Object message) {
+    return switch (message) {
+      case ByteBuf buf -> buf.readableBytes();
+      case ByteBufHolder holder -> holder.content().readableBytes();
+      default -> 0;
+    };
   }
 
   /** On the event loop: the close frame after everything queued, then the TCP close. */

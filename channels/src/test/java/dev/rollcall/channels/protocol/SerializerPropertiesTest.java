@@ -140,7 +140,7 @@ class SerializerPropertiesTest {
   // --- generators
 
   /** Text without lone surrogates (those are not UTF-8 encodable, so not JSON on the wire). */
-  private static Arbitrary<String> text(int maxLength) {
+  static Arbitrary<String> text(int maxLength) {
     return Arbitraries.strings()
         .withCharRange('\u0000', '\uD7FF')
         .withCharRange('\uE000', '\uFFFD')
@@ -159,7 +159,7 @@ class SerializerPropertiesTest {
         text(10));
   }
 
-  private static Arbitrary<Object> json(int depth) {
+  static Arbitrary<Object> json(int depth) {
     List<Arbitrary<?>> scalars =
         List.of(
             Arbitraries.just(null),
@@ -182,7 +182,7 @@ class SerializerPropertiesTest {
         .flatMap(pick -> pick < 4 ? scalar : pick < 5 ? list : object);
   }
 
-  private static Arbitrary<Map<String, Object>> jsonObject(int depth) {
+  static Arbitrary<Map<String, Object>> jsonObject(int depth) {
     return Arbitraries.maps(text(8), json(depth)).ofMaxSize(4);
   }
 

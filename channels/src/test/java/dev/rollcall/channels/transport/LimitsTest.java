@@ -3,6 +3,7 @@ package dev.rollcall.channels.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollcall.channels.testing.LogCapture;
 import dev.rollcall.channels.testing.RawHttp;
 import dev.rollcall.channels.testing.RunningEndpoint;
@@ -69,6 +70,34 @@ class LimitsTest {
               () ->
                   assertThat(server.recorder.events())
                       .contains("terminate room:lobby SOCKET_CLOSED"));
+    }
+  }
+
+  @Test
+  void oneFrameLargerThanMaxOutboundBytesReachesAClientThatReadsIt() {
+    try (LogCapture log = new LogCapture("dev.rollcall.channels.transport");
+        RunningEndpoint server = new RunningEndpoint(c -> c.withMaxOutboundBytes(64 * 1024))) {
+      Vsn v = Vsn.V2;
+      WsClient client = server.track(WsClient.connect(server.port(), "vsn=2.0.0", v, false));
+      client.sendAsync(v.join("1", "room:lobby", "{}"));
+      // One 16 MB frame (as a huge lobby's presence_state), more than the kernel buffers hold,
+      // then small frames queued behind it while the client has not read yet.
+      client.sendAsync(v.in("1", "2", "room:lobby", "flood", "{\"count\":1,\"size\":16000000}"));
+      client.sendAsync(v.in("1", "3", "room:lobby", "flood", "{\"count\":3,\"size\":100}"));
+      await()
+          .untilAsserted(
+              () -> assertThat(server.endpoint.stats().messagesOut()).isGreaterThanOrEqualTo(5));
+      client.startReading();
+
+      client.expect(v.okJoin("1", "room:lobby"));
+      JsonNode big = WsClient.parse(client.next());
+      assertThat(big.get(3).asText()).isEqualTo("flood");
+      assertThat(big.get(4).get("data").asText()).hasSize(16_000_000);
+      String small =
+          v.out("1", null, "room:lobby", "flood", "{\"data\":\"" + "x".repeat(100) + "\"}");
+      client.expect(small, small, small).expectNothingMore();
+      assertThat(client.isClosed()).isFalse();
+      assertThat(log.lines()).noneSatisfy(l -> assertThat(l).contains("1013"));
     }
   }
 

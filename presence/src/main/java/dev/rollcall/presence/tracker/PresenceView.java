@@ -14,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * never sees an update half done (phoenix_pubsub #172).
  */
 final class PresenceView {
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, List<Map<String, Object>>>>
-      topics = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, ListedPresence>> topics =
+      new ConcurrentHashMap<>();
 
   void add(String topic, String key, Map<String, Object> meta) {
     replace(topic, key, null, meta);
@@ -41,11 +41,12 @@ final class PresenceView {
         });
   }
 
-  private static List<Map<String, Object>> change(
-      List<Map<String, Object>> metas, Map<String, Object> old, Map<String, Object> added) {
-    List<Map<String, Object>> next = new ArrayList<>(metas == null ? 1 : metas.size() + 1);
-    if (metas != null) {
-      for (Map<String, Object> meta : metas) {
+  private static ListedPresence change(
+      ListedPresence listed, Map<String, Object> old, Map<String, Object> added) {
+    List<Map<String, Object>> next =
+        new ArrayList<>(listed == null ? 1 : listed.metas().size() + 1);
+    if (listed != null) {
+      for (Map<String, Object> meta : listed.metas()) {
         if (old == null || !same(meta, old)) {
           next.add(meta);
         }
@@ -57,7 +58,8 @@ final class PresenceView {
     if (next.isEmpty()) {
       return null;
     }
-    return next.size() == 1 ? List.of(next.get(0)) : Collections.unmodifiableList(next);
+    return new ListedPresence(
+        next.size() == 1 ? List.of(next.get(0)) : Collections.unmodifiableList(next));
   }
 
   private static boolean same(Map<String, Object> a, Map<String, Object> b) {
@@ -70,14 +72,37 @@ final class PresenceView {
 
   /** {@code key -> metas} on {@code topic}, a copy in no particular key order. */
   Map<String, List<Map<String, Object>>> list(String topic) {
-    Map<String, List<Map<String, Object>>> keys = topics.get(topic);
-    return keys == null ? Map.of() : new LinkedHashMap<>(keys);
+    Map<String, ListedPresence> keys = topics.get(topic);
+    if (keys == null) {
+      return Map.of();
+    }
+    Map<String, List<Map<String, Object>>> copy = new LinkedHashMap<>(capacity(keys.size()));
+    keys.forEach((key, listed) -> copy.put(key, listed.metas()));
+    return copy;
+  }
+
+  /**
+   * {@code key -> {"metas": [...]}} on {@code topic}: a mutable copy in no particular key order,
+   * whose values are immutable and carry their JSON (see {@link ListedPresence}).
+   */
+  Map<String, Map<String, Object>> presences(String topic) {
+    Map<String, ListedPresence> keys = topics.get(topic);
+    return keys == null ? new LinkedHashMap<>() : new LinkedHashMap<>(keys);
   }
 
   /** The metas of {@code key} on {@code topic}, or an empty list. */
   List<Map<String, Object>> get(String topic, String key) {
-    Map<String, List<Map<String, Object>>> keys = topics.get(topic);
-    List<Map<String, Object>> metas = keys == null ? null : keys.get(key);
-    return metas == null ? List.of() : metas;
+    ListedPresence listed = presence(topic, key);
+    return listed == null ? List.of() : listed.metas();
+  }
+
+  /** {@code {"metas": [...]}} of {@code key} on {@code topic}, or null. */
+  ListedPresence presence(String topic, String key) {
+    Map<String, ListedPresence> keys = topics.get(topic);
+    return keys == null ? null : keys.get(key);
+  }
+
+  private static int capacity(int size) {
+    return (int) (size / 0.75f) + 1;
   }
 }

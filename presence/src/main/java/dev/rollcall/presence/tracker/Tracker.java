@@ -303,6 +303,20 @@ public final class Tracker implements AutoCloseable {
     return view.get(topic, key);
   }
 
+  /**
+   * {@code key -> {"metas": [...]}} of everyone listed on {@code topic}, as {@code presence_state}
+   * carries it: a mutable copy whose values are immutable and encode to JSON once however often
+   * they are listed (see {@link dev.rollcall.channels.protocol.EncodedJson}).
+   */
+  public Map<String, Map<String, Object>> presences(String topic) {
+    return view.presences(topic);
+  }
+
+  /** {@code {"metas": [...]}} of {@code key} on {@code topic} (immutable), or null. */
+  public Map<String, Object> presence(String topic, String key) {
+    return view.presence(topic, key);
+  }
+
   // ---- the heartbeat (actor) -----------------------------------------------------------------
 
   private void heartbeat() {
