@@ -396,16 +396,23 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     if (!body.startsWith(BODY_PREFIX)) {
       return; // e.g. the app's internal service
     }
+    long sentAt;
     try {
-      long sentAt = Long.parseLong(body, BODY_PREFIX.length(), body.length(), 10);
-      if (sentAt - recordFrom < 0) {
-        return;
-      }
-      stats.delivered.increment();
-      stats.deliveryMicros.recordValue(Math.max(1, (System.nanoTime() - sentAt) / 1000));
+      sentAt = Long.parseLong(body, BODY_PREFIX.length(), body.length(), 10);
     } catch (NumberFormatException e) {
       stats.undecodable.increment();
+      return;
     }
+    delivered(connection, sentAt);
+  }
+
+  @Override
+  public void delivered(LobbyConnection connection, long sentAt) {
+    if (sentAt - recordFrom < 0) {
+      return;
+    }
+    stats.delivered.increment();
+    stats.deliveryMicros.recordValue(Math.max(1, (System.nanoTime() - sentAt) / 1000));
   }
 
   @Override
