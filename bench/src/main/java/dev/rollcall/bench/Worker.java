@@ -35,6 +35,9 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
   /** Notifications per second one hero sends at most (under Rollcall's 100/s socket limit). */
   static final double PER_PUBLISHER_RATE = 50;
 
+  /** --burst: notifications one hero sends at once (Rollcall's default bucket holds 200). */
+  static final int BURST_PER_SENDER = 25;
+
   private final BenchOptions options;
   private final Protocol protocol;
   private final List<URI> urls;
@@ -50,6 +53,7 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
   private volatile boolean closed;
   private volatile long stormStart;
   private volatile long recordFrom;
+  private volatile boolean burstRecording;
   private double measuredSeconds;
 
   /** The two kinds of server the tool speaks to. */
@@ -123,6 +127,10 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
    * at the same instant.
    */
   void measure(long goNanos) {
+    if (options.burst() > 0) {
+      measureBursts(goNanos);
+      return;
+    }
     boolean sending =
         options.scenario() == Scenario.FANOUT || options.scenario() == Scenario.DIRECT;
     long measureFrom = goNanos;
@@ -145,6 +153,61 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     measuredSeconds = (System.nanoTime() - start) / 1e9;
     if (sending) {
       drain();
+    }
+  }
+
+  /**
+   * Fan-out as DESIGN.md measures it: bursts of {@code --burst} broadcasts, each waited for, until
+   * the warm-up is over; then one measured burst, timed from its first send to its last delivery.
+   */
+  private void measureBursts(long goNanos) {
+    long measureFrom = Math.min(deadline, goNanos + options.warmup().toNanos());
+    // No warm-up burst starts close to the switch, so none is sent after it (all workers switch
+    // at the same instant, and count only what was sent after it).
+    long lastWarmup = measureFrom - 100_000_000L;
+    while (System.nanoTime() < lastWarmup) {
+      stats.delivered.reset();
+      burst();
+      awaitBurst(lastWarmup);
+    }
+    LockSupport.parkNanos(measureFrom - System.nanoTime());
+    stats.sent.reset();
+    stats.delivered.reset();
+    stats.deliveryMicros.reset();
+    recordFrom = measureFrom;
+    burstRecording = true;
+    long end = Math.min(deadline, System.nanoTime() + options.duration().toNanos());
+    burst();
+    awaitBurst(end);
+    measuredSeconds = stats.burstSeconds();
+  }
+
+  /** Worker 0's first heroes send the burst, {@link #BURST_PER_SENDER} each, all at once. */
+  private void burst() {
+    if (firstId != 0) {
+      return;
+    }
+    int senders = (options.burst() + BURST_PER_SENDER - 1) / BURST_PER_SENDER;
+    List<LobbyConnection> publishers = new ArrayList<>();
+    for (int slot = 0; slot < share && publishers.size() < senders; slot++) {
+      LobbyConnection c = connections.get(slot);
+      if (c != null && c.name() != null) {
+        publishers.add(c);
+      }
+    }
+    for (int i = 0; i < options.burst() && !publishers.isEmpty(); i++) {
+      publishers.get(i % publishers.size()).notifyAll(BODY_PREFIX + System.nanoTime());
+      stats.sent.increment();
+    }
+  }
+
+  /** Until every hero of this worker received the whole burst, or {@code end}. */
+  private void awaitBurst(long end) {
+    long expected = (long) options.burst() * share;
+    long lastProgress = System.nanoTime();
+    while (stats.delivered.sum() < expected && System.nanoTime() < end) {
+      LockSupport.parkNanos(1_000_000);
+      lastProgress = maybeProgress("burst", lastProgress);
     }
   }
 
@@ -411,8 +474,12 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     if (sentAt - recordFrom < 0) {
       return;
     }
+    long now = System.nanoTime();
     stats.delivered.increment();
-    stats.deliveryMicros.recordValue(Math.max(1, (System.nanoTime() - sentAt) / 1000));
+    stats.deliveryMicros.recordValue(Math.max(1, (now - sentAt) / 1000));
+    if (burstRecording) {
+      stats.burstDelivery(sentAt, now);
+    }
   }
 
   @Override
