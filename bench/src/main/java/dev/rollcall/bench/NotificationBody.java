@@ -1,7 +1,6 @@
 package dev.rollcall.bench;
 
 import dev.rollcall.channels.client.JsonScan;
-import io.netty.buffer.ByteBuf;
 
 /**
  * The send time in a notification payload's {@code "body":"bench:<nanos>"}, read by scanning the
@@ -18,7 +17,7 @@ final class NotificationBody {
   private NotificationBody() {}
 
   /** The payload object is at {@code i}; {@code end} is exclusive. */
-  static long sentAt(ByteBuf buf, int i, int end) {
+  static long sentAt(byte[] buf, int i, int end) {
     int value = JsonScan.fieldValue(buf, i, end, "body");
     if (value < 0) {
       return UNKNOWN;
@@ -28,18 +27,18 @@ final class NotificationBody {
       return UNKNOWN; // not a string, or escapes: the full decode says what it is
     }
     int digits = value + 1 + Worker.BODY_PREFIX.length();
-    if (!JsonScan.matches(buf, value + 1, Worker.BODY_PREFIX)) {
+    if (!JsonScan.matches(buf, value + 1, end, Worker.BODY_PREFIX)) {
       return NOT_OURS;
     }
     int last = close - 1; // the closing quote
-    boolean negative = digits < last && buf.getByte(digits) == '-';
+    boolean negative = digits < last && buf[digits] == '-';
     int k = negative ? digits + 1 : digits;
     if (k >= last || last - k > 18) {
       return UNKNOWN; // empty or too long for a long: the full path counts it undecodable
     }
     long nanos = 0;
     for (; k < last; k++) {
-      int d = buf.getByte(k) - '0';
+      int d = buf[k] - '0';
       if (d < 0 || d > 9) {
         return UNKNOWN;
       }

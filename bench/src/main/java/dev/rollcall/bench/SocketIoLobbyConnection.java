@@ -102,15 +102,15 @@ final class SocketIoLobbyConnection implements LobbyConnection, ClientListener {
    */
   @Override
   public void onText(ClientSocket from, ByteBuf content) {
-    int start = content.readerIndex();
-    int end = content.writerIndex();
-    if (JsonScan.matches(content, start, NOTIFICATION)) {
-      int payload = start + NOTIFICATION.length();
-      int payloadEnd = JsonScan.skipValue(content, payload, end);
+    byte[] bytes = JsonScan.copy(content);
+    int end = content.readableBytes();
+    if (JsonScan.matches(bytes, 0, end, NOTIFICATION)) {
+      int payload = NOTIFICATION.length();
+      int payloadEnd = JsonScan.skipValue(bytes, payload, end);
       if (payloadEnd > 0
-          && JsonScan.skipSpace(content, payloadEnd, end) == end - 1
-          && content.getByte(end - 1) == ']') {
-        long sentAt = NotificationBody.sentAt(content, payload, payloadEnd);
+          && JsonScan.skipSpace(bytes, payloadEnd, end) == end - 1
+          && bytes[end - 1] == ']') {
+        long sentAt = NotificationBody.sentAt(bytes, payload, payloadEnd);
         if (sentAt != NotificationBody.UNKNOWN) {
           if (sentAt != NotificationBody.NOT_OURS) {
             events.delivered(this, sentAt);
@@ -118,7 +118,7 @@ final class SocketIoLobbyConnection implements LobbyConnection, ClientListener {
           return;
         }
       }
-    } else if (roster == null && JsonScan.matches(content, start, PRESENCE)) {
+    } else if (roster == null && JsonScan.matches(bytes, 0, end, PRESENCE)) {
       return;
     }
     onText(from, content.toString(StandardCharsets.UTF_8));

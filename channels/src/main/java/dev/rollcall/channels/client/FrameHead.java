@@ -9,18 +9,18 @@ import java.nio.charset.StandardCharsets;
  * only the event (or one field of the payload) reads it here and never builds the message; every
  * frame this scan does not understand gets the full decode.
  *
- * <p>Valid only during {@link ClientListener#onFrameHead}: the bytes belong to the frame, which is
- * released afterwards. Not thread-safe (one frame, one event loop).
+ * <p>Valid only during {@link ClientListener#onFrameHead}: its bytes are a copy in an array the
+ * event loop reuses for the next frame. Not thread-safe (one frame, one event loop).
  */
 public final class FrameHead {
-  private final ByteBuf content;
+  private final byte[] content;
   private final int eventStart;
   private final int eventEnd;
   private final int payloadStart;
   private final int payloadEnd;
 
   private FrameHead(
-      ByteBuf content, int eventStart, int eventEnd, int payloadStart, int payloadEnd) {
+      byte[] content, int eventStart, int eventEnd, int payloadStart, int payloadEnd) {
     this.content = content;
     this.eventStart = eventStart;
     this.eventEnd = eventEnd;
@@ -33,17 +33,21 @@ public final class FrameHead {
    * or strings and whose topic and event are strings without escapes (the full decode then decides
    * what it is). The payload is not checked beyond its brackets.
    */
-  public static FrameHead scan(ByteBuf content) {
-    int end = content.writerIndex();
-    int i = JsonScan.skipSpace(content, content.readerIndex(), end);
-    if (i >= end || content.getByte(i) != '[') {
+  public static FrameHead scan(ByteBuf frame) {
+    return scan(JsonScan.copy(frame), frame.readableBytes());
+  }
+
+  /** The head of the frame in {@code content[0, end)}, or null (see {@link #scan(ByteBuf)}). */
+  public static FrameHead scan(byte[] content, int end) {
+    int i = JsonScan.skipSpace(content, 0, end);
+    if (i >= end || content[i] != '[') {
       return null;
     }
     i = JsonScan.skipSpace(content, i + 1, end);
     for (int ref = 0; ref < 2; ref++) { // join_ref, ref: null or a string
-      if (i < end && content.getByte(i) == '"') {
+      if (i < end && content[i] == '"') {
         i = JsonScan.skipString(content, i, end);
-      } else if (JsonScan.matches(content, i, JsonScan.NULL)) {
+      } else if (JsonScan.matches(content, i, end, JsonScan.NULL)) {
         i += 4;
       } else {
         return null;
@@ -72,10 +76,10 @@ public final class FrameHead {
     }
     // The frame ends with the array's bracket (and maybe white space).
     int last = end - 1;
-    while (last > payloadStart && JsonScan.isSpace(content.getByte(last))) {
+    while (last > payloadStart && JsonScan.isSpace(content[last])) {
       last--;
     }
-    if (last <= payloadStart || content.getByte(last) != ']') {
+    if (last <= payloadStart || content[last] != ']') {
       return null;
     }
     // Exactly one value between the event and the bracket: five elements, as V2 has.
@@ -98,7 +102,7 @@ public final class FrameHead {
       return false;
     }
     for (int k = 0; k < length; k++) {
-      if (content.getByte(eventStart + k) != name.charAt(k)) {
+      if (content[eventStart + k] != name.charAt(k)) {
         return false;
       }
     }
@@ -107,11 +111,11 @@ public final class FrameHead {
 
   /** The event, decoded (allocates: prefer {@link #eventIs}). */
   public String event() {
-    return content.toString(eventStart, eventEnd - eventStart, StandardCharsets.UTF_8);
+    return new String(content, eventStart, eventEnd - eventStart, StandardCharsets.UTF_8);
   }
 
-  /** The whole frame's bytes (do not keep or release them). */
-  public ByteBuf content() {
+  /** The frame's bytes, from index 0 (a reused array: do not keep it). */
+  public byte[] content() {
     return content;
   }
 
