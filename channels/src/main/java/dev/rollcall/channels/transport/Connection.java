@@ -12,6 +12,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -37,6 +39,9 @@ final class Connection implements Outbound {
   /** Flush within a drain after this many bytes, so only what the kernel refuses stays queued. */
   private static final int FLUSH_EVERY_BYTES = 64 * 1024;
 
+  /** Netty's name for the frame encoder the handshake adds; after it come inbound handlers only. */
+  private static final String FRAME_ENCODER = "wsencoder";
+
   /** How long a close frame may wait behind unread data before the TCP connection is dropped. */
   private static final long CLOSE_GRACE_SECONDS = 5;
 
@@ -53,6 +58,7 @@ final class Connection implements Outbound {
   private boolean closed;
   private SocketSession session;
   private Subscriber idSubscriber;
+  private ChannelOutboundInvoker frameWriter; // event loop only
 
   Connection(Channel channel, Serializer serializer, EndpointStats stats) {
     this.channel = channel;
@@ -188,7 +194,7 @@ final class Connection implements Outbound {
         }
         unflushed += frame.readableBytes();
         stats.messagesOut.increment();
-        channel.write(frame, channel.voidPromise());
+        frameWriter().write(frame, channel.voidPromise());
         if (unflushed >= FLUSH_EVERY_BYTES) {
           flushOrOverflow();
           unflushed = 0;
@@ -203,12 +209,28 @@ final class Connection implements Outbound {
   }
 
   /**
+   * Where pre-built frames enter the pipeline: the frame encoder's context, so each write goes
+   * straight to the socket instead of walking the pipeline and being type-checked by the encoder (a
+   * per-frame cost in fan-out); the channel itself until the encoder is there.
+   */
+  private ChannelOutboundInvoker frameWriter() {
+    if (frameWriter == null) {
+      ChannelHandlerContext encoder = channel.pipeline().context(FRAME_ENCODER);
+      if (encoder == null) {
+        return channel;
+      }
+      frameWriter = encoder;
+    }
+    return frameWriter;
+  }
+
+  /**
    * Flushes; what the kernel did not take stays in Netty's buffer, and beyond the high watermark
    * ({@code maxOutboundBytes}) the client is not reading: drop what is queued and close with 1013
    * rather than grow the heap (issue 7).
    */
   private void flushOrOverflow() {
-    channel.flush();
+    frameWriter().flush();
     // A closed channel is never writable: only a live one that stopped reading is a slow reader.
     if (!channel.isWritable() && channel.isActive() && !closing) {
       log.info(
