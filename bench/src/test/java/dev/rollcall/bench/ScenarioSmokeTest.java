@@ -1,8 +1,8 @@
 package dev.rollcall.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.rollcall.testing.ExternalTool;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +32,16 @@ class ScenarioSmokeTest {
   static void startServers() throws Exception {
     Path root = BenchMain.projectRoot();
     Path jar = root.resolve("dispatch/target/rollcall-dispatch.jar");
-    require(Files.isRegularFile(jar), "the dispatch jar " + jar + " (run ./mvnw package first)");
-    require(onPath("node") && onPath("npm"), "node and npm");
+    if (!Files.isRegularFile(jar)) {
+      throw ExternalTool.missing(
+          "the dispatch jar " + jar + " is not built: the load generator smoke run cannot run",
+          "run ./mvnw package (or verify) from the repository root");
+    }
+    if (ExternalTool.onPath("node").isEmpty() || ExternalTool.onPath("npm").isEmpty()) {
+      throw ExternalTool.missing(
+          "node and npm are not installed: the Socket.IO baseline smoke run cannot run",
+          "install Node.js 18+ with npm");
+    }
     servers.add(ServerProcess.startRollcallJar(jar, "-Xmx512m", Duration.ofSeconds(60)));
     servers.add(ServerProcess.startSocketIo(root, Duration.ofSeconds(120)));
   }
@@ -41,28 +49,6 @@ class ScenarioSmokeTest {
   @AfterAll
   static void stopServers() {
     servers.forEach(ServerProcess::close);
-  }
-
-  /** Missing locally: skip, and say so loudly. Missing under CI: fail. */
-  private static void require(boolean present, String what) {
-    if (!present) {
-      String message =
-          "ScenarioSmokeTest needs " + what + ": SKIPPING the load generator smoke run";
-      if ("true".equals(System.getenv("CI"))) {
-        throw new AssertionError(message.replace("SKIPPING", "CI requires"));
-      }
-      System.err.println("\n*** " + message + " ***\n");
-      assumeTrue(false, message);
-    }
-  }
-
-  private static boolean onPath(String command) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(dir, command))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static List<RunResult> run(String... args) throws Exception {

@@ -3,6 +3,8 @@ package dev.rollcall.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rollcall.testing.ExternalTool;
+import dev.rollcall.testing.NodeSuite;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,22 +28,14 @@ import org.junit.jupiter.api.Timeout;
  * ({@code browser.test.js}). A missing node or chromium skips loudly; under CI it fails.
  */
 class DispatchEndToEndIT {
-  private static final boolean CI = "true".equals(System.getenv("CI"));
+  private static NodeSuite suite;
   private static final Path JAR = Path.of(System.getProperty("dispatch.jar"));
   private static final Path JS = Path.of(System.getProperty("dispatch.js"));
   private static final Path TARGET = Path.of(System.getProperty("dispatch.target"));
 
   @BeforeAll
   static void installTestClients() throws Exception {
-    require("node", onPath("node"));
-    Path installed = JS.resolve("node_modules/.package-lock.json");
-    if (!Files.exists(installed)
-        || Files.getLastModifiedTime(installed)
-                .compareTo(Files.getLastModifiedTime(JS.resolve("package-lock.json")))
-            < 0) {
-      int exit = run(List.of("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"), Map.of());
-      assertThat(exit).as("npm ci in %s", JS).isZero();
-    }
+    suite = new NodeSuite(JS, "the end-to-end tests").prepare();
   }
 
   @Test
@@ -50,9 +43,11 @@ class DispatchEndToEndIT {
   void officialPhoenixClientAgainstTheLauncher() throws Exception {
     try (var server = Launcher.start("e2e-node", "200ms")) {
       int exit =
-          run(
-              List.of("node", "--test", "--test-concurrency=1", "lobby.test.js", "frames.test.js"),
-              Map.of("DISPATCH_URL", server.url(), "NOTIFY_INTERVAL_MS", "200"));
+          suite.test(
+              Map.of("DISPATCH_URL", server.url(), "NOTIFY_INTERVAL_MS", "200"),
+              "--test-concurrency=1",
+              "lobby.test.js",
+              "frames.test.js");
       assertThat(exit).as("node --test lobby.test.js (output above)").isZero();
     }
   }
@@ -62,18 +57,25 @@ class DispatchEndToEndIT {
   void twoPeopleInChromium() throws Exception {
     String chrome = System.getenv("CHROME_PATH");
     if (chrome == null || chrome.isBlank()) {
-      chrome = onPath("chromium");
+      chrome =
+          ExternalTool.onPath("chromium")
+              .orElseThrow(
+                  () ->
+                      ExternalTool.missing(
+                          "chromium is not installed: the browser test cannot run",
+                          "apt-get install chromium, or set CHROME_PATH"))
+              .toString();
     }
-    require("chromium (set CHROME_PATH or apt-get install chromium)", chrome);
     // An hour: the internal service stays quiet, so each page's 5-entry feed holds only our sends.
     try (var server = Launcher.start("e2e-browser", "1h")) {
       int exit =
-          run(
-              List.of("node", "--test", "--test-concurrency=1", "browser.test.js"),
+          suite.test(
               Map.of(
                   "DISPATCH_URL", server.url(),
                   "CHROME_PATH", chrome,
-                  "SCREENSHOT_DIR", TARGET.toString()));
+                  "SCREENSHOT_DIR", TARGET.toString()),
+              "--test-concurrency=1",
+              "browser.test.js");
       assertThat(exit).as("node --test browser.test.js (output above)").isZero();
     }
     assertThat(TARGET.resolve("browser-hero-A.png")).isNotEmptyFile();
@@ -114,52 +116,6 @@ class DispatchEndToEndIT {
       throw new AssertionError("launcher " + List.of(args) + " did not exit:\n" + output);
     }
     return new Outcome(process.exitValue(), output);
-  }
-
-  /** Skips loudly when a tool is missing; under CI a missing tool is a failure. */
-  private static void require(String what, String path) {
-    if (path != null) {
-      return;
-    }
-    String message = "MISSING " + what + ": the end-to-end test cannot run";
-    if (CI) {
-      throw new AssertionError(message + " (CI=true, so this fails)");
-    }
-    System.err.println("\n!!!!!!!! " + message + " - SKIPPED !!!!!!!!\n");
-    Assumptions.abort(message);
-  }
-
-  private static String onPath(String command) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      Path candidate = Path.of(dir, command);
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    return null;
-  }
-
-  private static int run(List<String> command, Map<String, String> env)
-      throws IOException, InterruptedException {
-    var builder = new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    // Through System.out, not inheritIO: the forked test JVM's own stdout is the runner's channel.
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              try (var lines = process.inputReader()) {
-                lines.lines().forEach(System.out::println);
-              } catch (IOException e) {
-                System.out.println("(output of " + command + " lost: " + e + ")");
-              }
-            });
-    if (!process.waitFor(3, TimeUnit.MINUTES)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish in 3 minutes");
-    }
-    return process.exitValue();
   }
 
   /** The launcher as a user runs it, on a free loopback port. */

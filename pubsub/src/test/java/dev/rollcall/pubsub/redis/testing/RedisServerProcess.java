@@ -1,5 +1,6 @@
 package dev.rollcall.pubsub.redis.testing;
 
+import dev.rollcall.testing.ExternalTool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 import redis.embedded.core.ExecutableProvider;
 
 /**
@@ -220,19 +220,11 @@ public final class RedisServerProcess implements AutoCloseable {
     } catch (IOException | RuntimeException | LinkageError e) {
       tried.add("embedded-redis binary (" + e + ")");
     }
-    String message = "No usable redis-server: tried " + String.join(", ", tried) + ".";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      throw new AssertionError(message + " CI=true requires a real Redis: install redis-server.");
-    }
-    System.err.println();
-    System.err.println(
-        "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
-    System.err.println("!!! SKIPPING REDIS TESTS: " + message);
-    System.err.println("!!! Install redis-server (apt-get install redis-server) to run them.");
-    System.err.println(
-        "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
-    Assumptions.abort(message);
-    throw new AssertionError("unreachable");
+    throw ExternalTool.missing(
+        "no usable redis-server (tried "
+            + String.join(", ", tried)
+            + "): the Redis tests cannot run",
+        "apt-get install redis-server");
   }
 
   private static boolean runs(Path executable) {
