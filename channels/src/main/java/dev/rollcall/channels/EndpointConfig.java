@@ -36,6 +36,10 @@ import java.util.Objects;
  *     {@code {"reason":"payload too deep"}} and never reaches a channel, so user code that walks a
  *     payload recursively cannot be driven into a stack overflow (64: far beyond any real message;
  *     the JSON parser itself stops at 1000 levels, which closes the socket with 1007)
+ * @param maxQueuedInbound messages a socket may have waiting in its channels' mailboxes (read from
+ *     it, not yet handled, summed over all its channels); at the bound the server stops reading the
+ *     socket, so TCP flow control slows the client instead of the heap growing, and reads again
+ *     once they drain to half of it. Nothing is dropped (default 1000)
  */
 public record EndpointConfig(
     String host,
@@ -51,7 +55,8 @@ public record EndpointConfig(
     int messageBurst,
     int maxOutboundBytes,
     int maxTopicLength,
-    int maxPayloadDepth) {
+    int maxPayloadDepth,
+    int maxQueuedInbound) {
 
   public EndpointConfig {
     Objects.requireNonNull(host, "host");
@@ -94,6 +99,15 @@ public record EndpointConfig(
       throw new IllegalArgumentException(
           "maxPayloadDepth must be 1..1000 (the JSON parser's own limit), got " + maxPayloadDepth);
     }
+    if (maxQueuedInbound < 2) {
+      throw new IllegalArgumentException(
+          "maxQueuedInbound must be at least 2 (reading resumes at half), got " + maxQueuedInbound);
+    }
+  }
+
+  /** Queued inbound messages at or below which a paused socket is read again: half the bound. */
+  public int resumeQueuedInbound() {
+    return maxQueuedInbound / 2;
   }
 
   public static EndpointConfig defaults() {
@@ -111,7 +125,8 @@ public record EndpointConfig(
         200,
         4 << 20,
         255,
-        64);
+        64,
+        1000);
   }
 
   public EndpointConfig withHost(String host) {
@@ -129,7 +144,8 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 
   public EndpointConfig withPort(int port) {
@@ -147,7 +163,8 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 
   public EndpointConfig withSocketPath(String socketPath) {
@@ -165,7 +182,8 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 
   public EndpointConfig withIdleTimeout(Duration idleTimeout) {
@@ -183,7 +201,8 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 
   public EndpointConfig withMaxFrameBytes(int maxFrameBytes) {
@@ -201,7 +220,8 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 
   public EndpointConfig withMaxChannelsPerSocket(int maxChannelsPerSocket) {
@@ -219,7 +239,8 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 
   public EndpointConfig withAllowedOrigins(List<String> allowedOrigins) {
@@ -237,7 +258,8 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 
   public EndpointConfig withShutdownTimeout(Duration shutdownTimeout) {
@@ -255,7 +277,8 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 
   public EndpointConfig withMaxConnections(int maxConnections) {
@@ -273,7 +296,8 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 
   public EndpointConfig withMaxMessagesPerSecond(int maxMessagesPerSecond) {
@@ -291,7 +315,8 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 
   public EndpointConfig withMessageBurst(int messageBurst) {
@@ -309,7 +334,8 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 
   public EndpointConfig withMaxOutboundBytes(int maxOutboundBytes) {
@@ -327,7 +353,8 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 
   public EndpointConfig withMaxTopicLength(int maxTopicLength) {
@@ -345,7 +372,8 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 
   public EndpointConfig withMaxPayloadDepth(int maxPayloadDepth) {
@@ -363,6 +391,26 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound);
+  }
+
+  public EndpointConfig withMaxQueuedInbound(int maxQueuedInbound) {
+    return new EndpointConfig(
+        host,
+        port,
+        socketPath,
+        idleTimeout,
+        maxFrameBytes,
+        maxChannelsPerSocket,
+        allowedOrigins,
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength,
+        maxPayloadDepth,
+        maxQueuedInbound);
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Confined to the connection's I/O thread: the transport calls {@link #handle}, {@link #closed}
  * and {@link #shutdown} there, and channel processes reach {@link #exited} through {@link
- * Outbound#execute}.
+ * Outbound#execute}; the one exception is {@link #inboundTaken}, an atomic count that channel
+ * processes decrement from their own threads.
  */
 public final class SocketSession {
   private static final Logger log = LoggerFactory.getLogger(SocketSession.class);
@@ -39,6 +41,16 @@ public final class SocketSession {
   private final LongSupplier nanoClock;
   private final TokenBucket bucket;
   private final Map<String, ChannelProcess> channels = new HashMap<>(4);
+  private final ReadGate reading;
+
+  /**
+   * Messages read from this socket and queued to its channels, not yet taken out of a mailbox;
+   * incremented here, decremented by channel processes.
+   */
+  private final AtomicInteger queuedInbound = new AtomicInteger();
+
+  private final Runnable resumeIfDrained = this::resumeIfDrained;
+  private boolean readingPaused;
   private int refusedInARow;
   private boolean closing;
 
@@ -47,6 +59,7 @@ public final class SocketSession {
       EndpointConfig config,
       PubSub pubSub,
       Outbound out,
+      ReadGate reading,
       ChannelCounters counters,
       Map<String, Object> assigns,
       String socketId,
@@ -56,6 +69,7 @@ public final class SocketSession {
     this.config = config;
     this.pubSub = pubSub;
     this.out = out;
+    this.reading = reading;
     this.counters = counters;
     this.assigns = Map.copyOf(assigns);
     this.socketId = socketId;
@@ -160,7 +174,7 @@ public final class SocketSession {
     }
     channels.put(topic, process);
     counters.started();
-    process.enqueue(new Mail.Join(message.payload(), message.ref()));
+    toProcess(process, new Mail.Join(message.payload(), message.ref()));
   }
 
   private void toChannel(Message message) {
@@ -179,10 +193,55 @@ public final class SocketSession {
     }
     if (Message.LEAVE.equals(message.event())) {
       channels.remove(message.topic());
-      process.enqueue(new Mail.Leave(message));
+      toProcess(process, new Mail.Leave(message));
     } else {
-      process.enqueue(new Mail.In(message));
+      toProcess(process, new Mail.In(message));
     }
+  }
+
+  /**
+   * Queues a client message and, at {@code maxQueuedInbound} waiting on this socket, stops reading
+   * it: the rest waits in the kernel and TCP slows the client, nothing is dropped.
+   */
+  private void toProcess(ChannelProcess process, Mail.FromClient mail) {
+    int queued = queuedInbound.incrementAndGet();
+    process.enqueue(mail);
+    if (queued >= config.maxQueuedInbound() && !readingPaused && !closing) {
+      readingPaused = true;
+      counters.paused();
+      log.debug("pausing socket {}: {} messages queued to its channels", socketId, queued);
+      reading.pauseReading();
+    }
+  }
+
+  /**
+   * A channel process took a client message out of its mailbox (any thread). Each fall through the
+   * resume mark asks the I/O thread to look; it resumes only if it paused and the count is still
+   * low, so a pause and a resume never race.
+   */
+  void inboundTaken() {
+    if (queuedInbound.decrementAndGet() == config.resumeQueuedInbound()) {
+      out.execute(resumeIfDrained);
+    }
+  }
+
+  private void resumeIfDrained() {
+    if (readingPaused && queuedInbound.get() <= config.resumeQueuedInbound()) {
+      readingPaused = false;
+      counters.resumed();
+      log.debug("resuming socket {}", socketId);
+      reading.resumeReading();
+    }
+  }
+
+  /** Client messages read from this socket and still waiting in its channels' mailboxes. */
+  public int queuedInbound() {
+    return queuedInbound.get();
+  }
+
+  /** Whether reading stopped because the channels are behind. */
+  public boolean readingPaused() {
+    return readingPaused;
   }
 
   private void replyUnmatched(Message message) {
@@ -203,6 +262,10 @@ public final class SocketSession {
   /** The connection is gone: every channel ends with {@link ExitReason#SOCKET_CLOSED}. */
   public void closed() {
     closing = true;
+    if (readingPaused) {
+      readingPaused = false;
+      counters.resumed();
+    }
     for (ChannelProcess process : channels.values()) {
       process.stop(ExitReason.SOCKET_CLOSED);
     }

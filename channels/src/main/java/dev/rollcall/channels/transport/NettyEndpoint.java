@@ -152,7 +152,10 @@ public final class NettyEndpoint implements Endpoint {
         stats.connections.get(),
         channelCounters.live(),
         stats.messagesIn.sum(),
-        stats.messagesOut.sum());
+        stats.messagesOut.sum(),
+        channelCounters.queuedMail(),
+        channelCounters.queuedInbound(),
+        channelCounters.pausedSockets());
   }
 
   /** Broadcast encodes done so far: one per broadcast and serializer, however many subscribers. */
@@ -256,6 +259,7 @@ public final class NettyEndpoint implements Endpoint {
             socket,
             config,
             pubSub,
+            connection,
             connection,
             channelCounters,
             accept.assigns() == null ? Map.of() : accept.assigns(),
