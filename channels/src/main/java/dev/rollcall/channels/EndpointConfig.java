@@ -40,6 +40,10 @@ import java.util.Objects;
  *     it, not yet handled, summed over all its channels); at the bound the server stops reading the
  *     socket, so TCP flow control slows the client instead of the heap growing, and reads again
  *     once they drain to half of it. Nothing is dropped (default 1000)
+ * @param maxQueuedInboundTotal the same for all sockets of the endpoint together: a socket that
+ *     queues a message while the endpoint is over it stops being read until the total drains to
+ *     half. Bounds the heap when many sockets each send a little more than the node handles
+ *     (default 20 000: about 1-2 s of work for a 2-core node, a few tens of MB)
  */
 public record EndpointConfig(
     String host,
@@ -56,7 +60,8 @@ public record EndpointConfig(
     int maxOutboundBytes,
     int maxTopicLength,
     int maxPayloadDepth,
-    int maxQueuedInbound) {
+    int maxQueuedInbound,
+    int maxQueuedInboundTotal) {
 
   public EndpointConfig {
     Objects.requireNonNull(host, "host");
@@ -126,7 +131,8 @@ public record EndpointConfig(
         4 << 20,
         255,
         64,
-        1000);
+        1000,
+        20_000);
   }
 
   public EndpointConfig withHost(String host) {
@@ -145,7 +151,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withPort(int port) {
@@ -164,7 +171,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withSocketPath(String socketPath) {
@@ -183,7 +191,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withIdleTimeout(Duration idleTimeout) {
@@ -202,7 +211,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxFrameBytes(int maxFrameBytes) {
@@ -221,7 +231,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxChannelsPerSocket(int maxChannelsPerSocket) {
@@ -240,7 +251,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withAllowedOrigins(List<String> allowedOrigins) {
@@ -259,7 +271,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withShutdownTimeout(Duration shutdownTimeout) {
@@ -278,7 +291,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxConnections(int maxConnections) {
@@ -297,7 +311,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxMessagesPerSecond(int maxMessagesPerSecond) {
@@ -316,7 +331,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMessageBurst(int messageBurst) {
@@ -335,7 +351,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxOutboundBytes(int maxOutboundBytes) {
@@ -354,7 +371,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxTopicLength(int maxTopicLength) {
@@ -373,7 +391,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxPayloadDepth(int maxPayloadDepth) {
@@ -392,7 +411,8 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxQueuedInbound(int maxQueuedInbound) {
@@ -411,6 +431,27 @@ public record EndpointConfig(
         maxOutboundBytes,
         maxTopicLength,
         maxPayloadDepth,
-        maxQueuedInbound);
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
+  }
+
+  public EndpointConfig withMaxQueuedInboundTotal(int maxQueuedInboundTotal) {
+    return new EndpointConfig(
+        host,
+        port,
+        socketPath,
+        idleTimeout,
+        maxFrameBytes,
+        maxChannelsPerSocket,
+        allowedOrigins,
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength,
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 }

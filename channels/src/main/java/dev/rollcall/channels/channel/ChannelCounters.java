@@ -1,11 +1,14 @@
 package dev.rollcall.channels.channel;
 
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Endpoint-wide channel figures: live channel count, the serial that names each channel, and what
- * waits in mailboxes. Thread-safe (atomics).
+ * Endpoint-wide channel figures: live channel count, the serial that names each channel, what waits
+ * in mailboxes, and the endpoint's budget of queued client messages ({@code
+ * maxQueuedInboundTotal}): sockets paused over budget wait here until it drains to half.
+ * Thread-safe (atomics and a concurrent queue).
  */
 public final class ChannelCounters {
   /** JVM-wide, so two endpoints in one process (tests, embedded nodes) never share a channel id. */
@@ -13,8 +16,23 @@ public final class ChannelCounters {
 
   private final LongAdder live = new LongAdder();
   private final LongAdder queuedMail = new LongAdder();
-  private final LongAdder queuedInbound = new LongAdder();
+  private final AtomicLong queuedInbound = new AtomicLong();
   private final LongAdder pausedSockets = new LongAdder();
+  private final long maxQueuedInbound;
+  private final long resumeQueuedInbound;
+  private final ConcurrentLinkedQueue<SocketSession> waitingForBudget =
+      new ConcurrentLinkedQueue<>();
+
+  /** Without an endpoint-wide budget (each socket's own bound still holds). */
+  public ChannelCounters() {
+    this(Long.MAX_VALUE);
+  }
+
+  /** Client messages queued on all sockets together beyond which sockets stop being read. */
+  public ChannelCounters(long maxQueuedInbound) {
+    this.maxQueuedInbound = maxQueuedInbound;
+    this.resumeQueuedInbound = maxQueuedInbound / 2;
+  }
 
   long nextSerial() {
     return serial.incrementAndGet();
@@ -28,18 +46,43 @@ public final class ChannelCounters {
     live.decrement();
   }
 
-  void mailQueued(Mail mail) {
+  void mailQueued() {
     queuedMail.increment();
-    if (mail instanceof Mail.FromClient) {
-      queuedInbound.increment();
+  }
+
+  void mailTaken() {
+    queuedMail.decrement();
+  }
+
+  /** One more client message queued; whether the endpoint is now over its budget. */
+  boolean inboundQueued() {
+    return queuedInbound.incrementAndGet() >= maxQueuedInbound;
+  }
+
+  /**
+   * One client message taken out of a mailbox (any thread). The fall through the resume mark wakes
+   * every socket that waited for budget; each looks again on its own I/O thread.
+   */
+  void inboundTaken() {
+    if (queuedInbound.decrementAndGet() == resumeQueuedInbound) {
+      for (SocketSession waiting; (waiting = waitingForBudget.poll()) != null; ) {
+        waiting.budgetFreed();
+      }
     }
   }
 
-  void mailTaken(Mail mail) {
-    queuedMail.decrement();
-    if (mail instanceof Mail.FromClient) {
-      queuedInbound.decrement();
-    }
+  /**
+   * Parks {@code session} until the budget drains; true if it already has (the session then resumes
+   * itself, since the wake-up may have passed before it was parked).
+   */
+  boolean waitForBudget(SocketSession session) {
+    waitingForBudget.add(session);
+    return withinBudget();
+  }
+
+  /** At or below the resume mark of the endpoint's budget. */
+  boolean withinBudget() {
+    return queuedInbound.get() <= resumeQueuedInbound;
   }
 
   void paused() {
@@ -57,10 +100,10 @@ public final class ChannelCounters {
 
   /** Client messages read and waiting in channel mailboxes right now, on every socket. */
   public long queuedInbound() {
-    return queuedInbound.sum();
+    return queuedInbound.get();
   }
 
-  /** Sockets not being read right now because their channels are behind. */
+  /** Sockets not being read right now because channels are behind. */
   public long pausedSockets() {
     return pausedSockets.sum();
   }

@@ -74,7 +74,7 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
   // ---- mailbox
 
   void enqueue(Mail mail) {
-    session.counters().mailQueued(mail);
+    session.counters().mailQueued();
     mailbox.add(mail);
     if (running.compareAndSet(false, true)) {
       threads.newThread(this::drain).start();
@@ -96,7 +96,7 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
         } finally {
           // Every mail is taken out here, even after the channel ended, so a crash, leave or
           // rejoin releases what it still held of the socket's inbound bound.
-          session.counters().mailTaken(mail);
+          session.counters().mailTaken();
           if (mail instanceof Mail.FromClient) {
             session.inboundTaken();
           }

@@ -50,7 +50,9 @@ public final class SocketSession {
   private final AtomicInteger queuedInbound = new AtomicInteger();
 
   private final Runnable resumeIfDrained = this::resumeIfDrained;
+  private final Runnable afterBudgetFreed = this::afterBudgetFreed;
   private boolean readingPaused;
+  private boolean waitingForBudget;
   private int refusedInARow;
   private boolean closing;
 
@@ -200,17 +202,38 @@ public final class SocketSession {
   }
 
   /**
-   * Queues a client message and, at {@code maxQueuedInbound} waiting on this socket, stops reading
-   * it: the rest waits in the kernel and TCP slows the client, nothing is dropped.
+   * Queues a client message; at {@code maxQueuedInbound} waiting on this socket, or {@code
+   * maxQueuedInboundTotal} on the whole endpoint, stops reading it: the rest waits in the kernel
+   * and TCP slows the client, nothing is dropped.
    */
   private void toProcess(ChannelProcess process, Mail.FromClient mail) {
     int queued = queuedInbound.incrementAndGet();
+    boolean overBudget = counters.inboundQueued();
     process.enqueue(mail);
-    if (queued >= config.maxQueuedInbound() && !readingPaused && !closing) {
-      readingPaused = true;
-      counters.paused();
-      log.debug("pausing socket {}: {} messages queued to its channels", socketId, queued);
-      reading.pauseReading();
+    if (readingPaused || closing) {
+      return;
+    }
+    if (queued >= config.maxQueuedInbound()) {
+      pause(queued);
+    } else if (overBudget) {
+      pause(queued);
+      waitForBudget();
+    }
+  }
+
+  private void pause(int queued) {
+    readingPaused = true;
+    counters.paused();
+    log.debug("pausing socket {}: {} messages queued to its channels", socketId, queued);
+    reading.pauseReading();
+  }
+
+  private void waitForBudget() {
+    if (!waitingForBudget) {
+      waitingForBudget = true;
+      if (counters.waitForBudget(this)) {
+        resumeIfDrained();
+      }
     }
   }
 
@@ -220,18 +243,35 @@ public final class SocketSession {
    * low, so a pause and a resume never race.
    */
   void inboundTaken() {
+    counters.inboundTaken();
     if (queuedInbound.decrementAndGet() == config.resumeQueuedInbound()) {
       out.execute(resumeIfDrained);
     }
   }
 
+  /** The endpoint's budget drained to its resume mark (any thread). */
+  void budgetFreed() {
+    out.execute(afterBudgetFreed);
+  }
+
+  private void afterBudgetFreed() {
+    waitingForBudget = false;
+    resumeIfDrained();
+  }
+
+  /** Reads again once both this socket's queue and the endpoint's are down to half. */
   private void resumeIfDrained() {
-    if (readingPaused && queuedInbound.get() <= config.resumeQueuedInbound()) {
-      readingPaused = false;
-      counters.resumed();
-      log.debug("resuming socket {}", socketId);
-      reading.resumeReading();
+    if (!readingPaused || queuedInbound.get() > config.resumeQueuedInbound()) {
+      return;
     }
+    if (!counters.withinBudget()) {
+      waitForBudget();
+      return;
+    }
+    readingPaused = false;
+    counters.resumed();
+    log.debug("resuming socket {}", socketId);
+    reading.resumeReading();
   }
 
   /** Client messages read from this socket and still waiting in its channels' mailboxes. */

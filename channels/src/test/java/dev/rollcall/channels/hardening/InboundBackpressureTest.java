@@ -16,6 +16,8 @@ import dev.rollcall.channels.testing.WsClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -166,6 +168,83 @@ class InboundBackpressureTest {
     }
   }
 
+  @Test
+  void manySocketsEachUnderTheirBoundStopAtTheEndpointBudgetAndLoseNothing() throws Exception {
+    int sockets = 4;
+    int each = 300;
+    int budget = 300;
+    Queue<Integer> handledHere = new ConcurrentLinkedQueue<>();
+    try (RunningEndpoint node =
+        new RunningEndpoint(
+            c ->
+                c.withMaxMessagesPerSecond(1_000_000)
+                    .withMessageBurst(1_000_000)
+                    .withMaxQueuedInboundTotal(budget),
+            b ->
+                b.socket(
+                    Socket.builder()
+                        .channel("gate:*", () -> new GateChannel(open, handledHere))
+                        .build()))) {
+      List<RawWebSocket> clients = new ArrayList<>();
+      List<Thread> writers = new ArrayList<>();
+      try {
+        for (int s = 0; s < sockets; s++) {
+          RawWebSocket client = RawWebSocket.connect(node.port(), V.vsn);
+          clients.add(client);
+          String topic = "gate:" + s;
+          client.sendText(V.join("1", topic, "{}"));
+          client.flush();
+          expectFrame(client, V.okJoin("1", topic));
+          int first = s * 100_000;
+          writers.add(
+              Thread.ofPlatform()
+                  .start(
+                      () -> {
+                        try {
+                          client.sendText(V.in("1", "b", topic, "block", "{}"));
+                          for (int i = 0; i < each; i++) {
+                            client.sendText(numbered(topic, first + i));
+                          }
+                          client.flush();
+                        } catch (IOException e) {
+                          throw new UncheckedIOException(e);
+                        }
+                      }));
+        }
+        Endpoint.Stats[] seen = new Endpoint.Stats[1];
+        await()
+            .until(
+                () -> {
+                  seen[0] = node.endpoint.stats();
+                  return seen[0].pausedSockets() == sockets;
+                });
+        // Every socket ended up paused, with the endpoint's queue at its budget give or take one
+        // read per socket, far from the 1200 messages sent.
+        assertThat(seen[0].queuedInbound())
+            .isBetween((long) budget, (long) budget + sockets * ONE_READ);
+
+        open.countDown();
+        for (Thread writer : writers) {
+          writer.join(Duration.ofSeconds(30));
+        }
+        await().until(() -> handledHere.size() == sockets * each);
+        for (int s = 0; s < sockets; s++) {
+          int first = s * 100_000;
+          assertThat(handledHere.stream().filter(n -> n / 100_000 == first / 100_000).toList())
+              .as("socket %d's messages, in order", s)
+              .containsExactlyElementsOf(IntStream.range(first, first + each).boxed().toList());
+        }
+        await()
+            .until(
+                () ->
+                    node.endpoint.stats().queuedInbound() == 0
+                        && node.endpoint.stats().pausedSockets() == 0);
+      } finally {
+        clients.forEach(RawWebSocket::close);
+      }
+    }
+  }
+
   private Endpoint.Stats stats() {
     return server.endpoint.stats();
   }
@@ -174,7 +253,11 @@ class InboundBackpressureTest {
    * A V2 push of {@code n} to gate:a, padded to 1 KB (concatenated: 20k Jackson trees are slow).
    */
   private static String numbered(int n) {
-    return "[\"1\",null,\"gate:a\",\"n\",{\"n\":" + n + ",\"pad\":\"" + PAD + "\"}]";
+    return numbered("gate:a", n);
+  }
+
+  private static String numbered(String topic, int n) {
+    return "[\"1\",null,\"" + topic + "\",\"n\",{\"n\":" + n + ",\"pad\":\"" + PAD + "\"}]";
   }
 
   private static void expectFrame(RawWebSocket socket, String expected) throws IOException {
