@@ -80,6 +80,11 @@ public final class ChannelCounters {
     return withinBudget();
   }
 
+  /** At or over the endpoint's budget. */
+  boolean overBudget() {
+    return queuedInbound.get() >= maxQueuedInbound;
+  }
+
   /** At or below the resume mark of the endpoint's budget. */
   boolean withinBudget() {
     return queuedInbound.get() <= resumeQueuedInbound;

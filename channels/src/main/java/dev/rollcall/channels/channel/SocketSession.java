@@ -259,12 +259,17 @@ public final class SocketSession {
     resumeIfDrained();
   }
 
-  /** Reads again once both this socket's queue and the endpoint's are down to half. */
+  /**
+   * Reads again once this socket's queue is down to half and the endpoint is under its budget. A
+   * socket paused by the budget is only woken when the budget has drained to half, so both bounds
+   * keep their hysteresis; one paused by its own bound does not also wait for the endpoint to drain
+   * to half, which other sockets, still read, might never let happen.
+   */
   private void resumeIfDrained() {
     if (!readingPaused || queuedInbound.get() > config.resumeQueuedInbound()) {
       return;
     }
-    if (!counters.withinBudget()) {
+    if (counters.overBudget()) {
       waitForBudget();
       return;
     }
