@@ -25,7 +25,20 @@ public interface Endpoint extends AutoCloseable {
   /** Live figures for metrics and health. */
   Stats stats();
 
-  record Stats(long connections, long channels, long messagesIn, long messagesOut) {}
+  /**
+   * @param queuedMail mail waiting in channel mailboxes: client messages and server-side messages
+   *     ({@code send}, subscriptions)
+   * @param queuedInbound of those, client messages (bounded per socket by {@code maxQueuedInbound})
+   * @param pausedSockets sockets not being read because their channels are behind
+   */
+  record Stats(
+      long connections,
+      long channels,
+      long messagesIn,
+      long messagesOut,
+      long queuedMail,
+      long queuedInbound,
+      long pausedSockets) {}
 
   @Override
   void close();

@@ -36,6 +36,14 @@ import java.util.Objects;
  *     {@code {"reason":"payload too deep"}} and never reaches a channel, so user code that walks a
  *     payload recursively cannot be driven into a stack overflow (64: far beyond any real message;
  *     the JSON parser itself stops at 1000 levels, which closes the socket with 1007)
+ * @param maxQueuedInbound messages a socket may have waiting in its channels' mailboxes (read from
+ *     it, not yet handled, summed over all its channels); at the bound the server stops reading the
+ *     socket, so TCP flow control slows the client instead of the heap growing, and reads again
+ *     once they drain to half of it. Nothing is dropped (default 1000)
+ * @param maxQueuedInboundTotal the same for all sockets of the endpoint together: a socket that
+ *     queues a message while the endpoint is over it stops being read until the total drains to
+ *     half. Bounds the heap when many sockets each send a little more than the node handles
+ *     (default 20 000: about 1-2 s of work for a 2-core node, a few tens of MB)
  */
 public record EndpointConfig(
     String host,
@@ -51,7 +59,9 @@ public record EndpointConfig(
     int messageBurst,
     int maxOutboundBytes,
     int maxTopicLength,
-    int maxPayloadDepth) {
+    int maxPayloadDepth,
+    int maxQueuedInbound,
+    int maxQueuedInboundTotal) {
 
   public EndpointConfig {
     Objects.requireNonNull(host, "host");
@@ -94,6 +104,15 @@ public record EndpointConfig(
       throw new IllegalArgumentException(
           "maxPayloadDepth must be 1..1000 (the JSON parser's own limit), got " + maxPayloadDepth);
     }
+    if (maxQueuedInbound < 2) {
+      throw new IllegalArgumentException(
+          "maxQueuedInbound must be at least 2 (reading resumes at half), got " + maxQueuedInbound);
+    }
+  }
+
+  /** Queued inbound messages at or below which a paused socket is read again: half the bound. */
+  public int resumeQueuedInbound() {
+    return maxQueuedInbound / 2;
   }
 
   public static EndpointConfig defaults() {
@@ -111,7 +130,9 @@ public record EndpointConfig(
         200,
         4 << 20,
         255,
-        64);
+        64,
+        1000,
+        20_000);
   }
 
   public EndpointConfig withHost(String host) {
@@ -129,7 +150,9 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withPort(int port) {
@@ -147,7 +170,9 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withSocketPath(String socketPath) {
@@ -165,7 +190,9 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withIdleTimeout(Duration idleTimeout) {
@@ -183,7 +210,9 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxFrameBytes(int maxFrameBytes) {
@@ -201,7 +230,9 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxChannelsPerSocket(int maxChannelsPerSocket) {
@@ -219,7 +250,9 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withAllowedOrigins(List<String> allowedOrigins) {
@@ -237,7 +270,9 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withShutdownTimeout(Duration shutdownTimeout) {
@@ -255,7 +290,9 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxConnections(int maxConnections) {
@@ -273,7 +310,9 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxMessagesPerSecond(int maxMessagesPerSecond) {
@@ -291,7 +330,9 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMessageBurst(int messageBurst) {
@@ -309,7 +350,9 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxOutboundBytes(int maxOutboundBytes) {
@@ -327,7 +370,9 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxTopicLength(int maxTopicLength) {
@@ -345,7 +390,9 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 
   public EndpointConfig withMaxPayloadDepth(int maxPayloadDepth) {
@@ -363,6 +410,48 @@ public record EndpointConfig(
         messageBurst,
         maxOutboundBytes,
         maxTopicLength,
-        maxPayloadDepth);
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
+  }
+
+  public EndpointConfig withMaxQueuedInbound(int maxQueuedInbound) {
+    return new EndpointConfig(
+        host,
+        port,
+        socketPath,
+        idleTimeout,
+        maxFrameBytes,
+        maxChannelsPerSocket,
+        allowedOrigins,
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength,
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
+  }
+
+  public EndpointConfig withMaxQueuedInboundTotal(int maxQueuedInboundTotal) {
+    return new EndpointConfig(
+        host,
+        port,
+        socketPath,
+        idleTimeout,
+        maxFrameBytes,
+        maxChannelsPerSocket,
+        allowedOrigins,
+        shutdownTimeout,
+        maxConnections,
+        maxMessagesPerSecond,
+        messageBurst,
+        maxOutboundBytes,
+        maxTopicLength,
+        maxPayloadDepth,
+        maxQueuedInbound,
+        maxQueuedInboundTotal);
   }
 }

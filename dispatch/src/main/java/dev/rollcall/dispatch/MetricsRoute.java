@@ -46,6 +46,21 @@ final class MetricsRoute implements HttpRoute {
     counter(
         text, "rollcall_messages_in_total", "Frames received from clients.", stats.messagesIn());
     counter(text, "rollcall_messages_out_total", "Frames sent to clients.", stats.messagesOut());
+    gauge(
+        text,
+        "rollcall_mailbox_queued",
+        "Messages waiting in channel mailboxes (from clients and from the server).",
+        stats.queuedMail());
+    gauge(
+        text,
+        "rollcall_inbound_queued",
+        "Client messages waiting in channel mailboxes.",
+        stats.queuedInbound());
+    gauge(
+        text,
+        "rollcall_sockets_paused",
+        "Sockets not read because their channels are behind (maxQueuedInbound).",
+        stats.pausedSockets());
     counter(
         text,
         "rollcall_dispatches_total",

@@ -74,6 +74,7 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
   // ---- mailbox
 
   void enqueue(Mail mail) {
+    session.counters().mailQueued();
     mailbox.add(mail);
     if (running.compareAndSet(false, true)) {
       threads.newThread(this::drain).start();
@@ -84,12 +85,21 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
     do {
       Mail mail;
       while ((mail = mailbox.poll()) != null) {
-        ExitReason stop = stopRequested;
-        if (stop != null) {
-          end(stop);
-        }
-        if (!ended) {
-          handle(mail);
+        try {
+          ExitReason stop = stopRequested;
+          if (stop != null) {
+            end(stop);
+          }
+          if (!ended) {
+            handle(mail);
+          }
+        } finally {
+          // Every mail is taken out here, even after the channel ended, so a crash, leave or
+          // rejoin releases what it still held of the socket's inbound bound.
+          session.counters().mailTaken();
+          if (mail instanceof Mail.FromClient) {
+            session.inboundTaken();
+          }
         }
       }
       running.set(false);

@@ -6,14 +6,20 @@ import dev.rollcall.channels.protocol.Message;
 /** What a {@link ChannelProcess} mailbox holds; each one is handled by one callback. */
 sealed interface Mail {
 
+  /**
+   * Mail read from the client's socket: counted against the socket's {@code maxQueuedInbound} from
+   * the moment it is queued until its mailbox has taken it out, handled or not.
+   */
+  sealed interface FromClient extends Mail {}
+
   /** {@code phx_join}: runs {@code Channel.join}. */
-  record Join(Object params, String ref) implements Mail {}
+  record Join(Object params, String ref) implements FromClient {}
 
   /** A client push: runs {@code Channel.handleIn}. */
-  record In(Message message) implements Mail {}
+  record In(Message message) implements FromClient {}
 
   /** {@code phx_leave}: reply ok, terminate, {@code phx_close}. */
-  record Leave(Message message) implements Mail {}
+  record Leave(Message message) implements FromClient {}
 
   /** A message from {@code send} or a subscribed topic: runs {@code Channel.handleInfo}. */
   record Info(Object message) implements Mail {}

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Confined to the connection's I/O thread: the transport calls {@link #handle}, {@link #closed}
  * and {@link #shutdown} there, and channel processes reach {@link #exited} through {@link
- * Outbound#execute}.
+ * Outbound#execute}; the one exception is {@link #inboundTaken}, an atomic count that channel
+ * processes decrement from their own threads.
  */
 public final class SocketSession {
   private static final Logger log = LoggerFactory.getLogger(SocketSession.class);
@@ -39,6 +41,18 @@ public final class SocketSession {
   private final LongSupplier nanoClock;
   private final TokenBucket bucket;
   private final Map<String, ChannelProcess> channels = new HashMap<>(4);
+  private final ReadGate reading;
+
+  /**
+   * Messages read from this socket and queued to its channels, not yet taken out of a mailbox;
+   * incremented here, decremented by channel processes.
+   */
+  private final AtomicInteger queuedInbound = new AtomicInteger();
+
+  private final Runnable resumeIfDrained = this::resumeIfDrained;
+  private final Runnable afterBudgetFreed = this::afterBudgetFreed;
+  private boolean readingPaused;
+  private boolean waitingForBudget;
   private int refusedInARow;
   private boolean closing;
 
@@ -47,6 +61,7 @@ public final class SocketSession {
       EndpointConfig config,
       PubSub pubSub,
       Outbound out,
+      ReadGate reading,
       ChannelCounters counters,
       Map<String, Object> assigns,
       String socketId,
@@ -56,6 +71,7 @@ public final class SocketSession {
     this.config = config;
     this.pubSub = pubSub;
     this.out = out;
+    this.reading = reading;
     this.counters = counters;
     this.assigns = Map.copyOf(assigns);
     this.socketId = socketId;
@@ -160,7 +176,7 @@ public final class SocketSession {
     }
     channels.put(topic, process);
     counters.started();
-    process.enqueue(new Mail.Join(message.payload(), message.ref()));
+    toProcess(process, new Mail.Join(message.payload(), message.ref()));
   }
 
   private void toChannel(Message message) {
@@ -179,10 +195,98 @@ public final class SocketSession {
     }
     if (Message.LEAVE.equals(message.event())) {
       channels.remove(message.topic());
-      process.enqueue(new Mail.Leave(message));
+      toProcess(process, new Mail.Leave(message));
     } else {
-      process.enqueue(new Mail.In(message));
+      toProcess(process, new Mail.In(message));
     }
+  }
+
+  /**
+   * Queues a client message; at {@code maxQueuedInbound} waiting on this socket, or {@code
+   * maxQueuedInboundTotal} on the whole endpoint, stops reading it: the rest waits in the kernel
+   * and TCP slows the client, nothing is dropped.
+   */
+  private void toProcess(ChannelProcess process, Mail.FromClient mail) {
+    int queued = queuedInbound.incrementAndGet();
+    boolean overBudget = counters.inboundQueued();
+    process.enqueue(mail);
+    if (readingPaused || closing) {
+      return;
+    }
+    if (queued >= config.maxQueuedInbound()) {
+      pause(queued);
+    } else if (overBudget) {
+      pause(queued);
+      waitForBudget();
+    }
+  }
+
+  private void pause(int queued) {
+    readingPaused = true;
+    counters.paused();
+    log.debug("pausing socket {}: {} messages queued to its channels", socketId, queued);
+    reading.pauseReading();
+  }
+
+  private void waitForBudget() {
+    if (!waitingForBudget) {
+      waitingForBudget = true;
+      if (counters.waitForBudget(this)) {
+        resumeIfDrained();
+      }
+    }
+  }
+
+  /**
+   * A channel process took a client message out of its mailbox (any thread). Each fall through the
+   * resume mark asks the I/O thread to look; it resumes only if it paused and the count is still
+   * low, so a pause and a resume never race.
+   */
+  void inboundTaken() {
+    counters.inboundTaken();
+    if (queuedInbound.decrementAndGet() == config.resumeQueuedInbound()) {
+      out.execute(resumeIfDrained);
+    }
+  }
+
+  /** The endpoint's budget drained to its resume mark (any thread). */
+  void budgetFreed() {
+    out.execute(afterBudgetFreed);
+  }
+
+  private void afterBudgetFreed() {
+    waitingForBudget = false;
+    resumeIfDrained();
+  }
+
+  /**
+   * Reads again once this socket's queue is down to half and the endpoint is under its budget. A
+   * socket paused by the budget is only woken when the budget has drained to half, so both bounds
+   * keep their hysteresis; one paused by its own bound does not also wait for the endpoint to drain
+   * to half, which other sockets, still read, might never let happen.
+   */
+  private void resumeIfDrained() {
+    if (!readingPaused || queuedInbound.get() > config.resumeQueuedInbound()) {
+      return;
+    }
+    if (counters.overBudget()) {
+      waitForBudget();
+      return;
+    }
+    readingPaused = false;
+    counters.resumed();
+    log.debug("resuming socket {}", socketId);
+    reading.resumeReading();
+  }
+
+  /** Client messages read from this socket and still waiting in its channels' mailboxes. */
+  public int queuedInbound() {
+    return queuedInbound.get();
+  }
+
+  /** Whether reading stopped because the channels are behind. */
+  public boolean readingPaused() {
+    return readingPaused;
   }
 
   private void replyUnmatched(Message message) {
@@ -203,6 +307,10 @@ public final class SocketSession {
   /** The connection is gone: every channel ends with {@link ExitReason#SOCKET_CLOSED}. */
   public void closed() {
     closing = true;
+    if (readingPaused) {
+      readingPaused = false;
+      counters.resumed();
+    }
     for (ChannelProcess process : channels.values()) {
       process.stop(ExitReason.SOCKET_CLOSED);
     }

@@ -3,6 +3,7 @@ package dev.rollcall.channels.transport;
 import dev.rollcall.channels.Broadcast;
 import dev.rollcall.channels.channel.CloseCodes;
 import dev.rollcall.channels.channel.Outbound;
+import dev.rollcall.channels.channel.ReadGate;
 import dev.rollcall.channels.channel.SocketSession;
 import dev.rollcall.channels.protocol.Message;
 import dev.rollcall.channels.protocol.Serializer;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * and queue; the connection's event loop drains the queue, writes everything and flushes once per
  * drain, so a burst of broadcasts costs one syscall, not one per frame.
  */
-final class Connection implements Outbound {
+final class Connection implements Outbound, ReadGate {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
   /** Flush within a drain after this many bytes, so only what the kernel refuses stays queued. */
@@ -56,6 +57,7 @@ final class Connection implements Outbound {
   private final FastlaneKey fastlaneKey;
   private volatile boolean closing;
   private volatile long lastReadNanos = System.nanoTime();
+  private volatile boolean readingPaused;
   private boolean discarding;
   private boolean closed;
   private SocketSession session;
@@ -106,6 +108,28 @@ final class Connection implements Outbound {
 
   long lastReadNanos() {
     return lastReadNanos;
+  }
+
+  /**
+   * On the event loop. A paused socket sends nothing we can see, heartbeats included: the idle
+   * sweep leaves it alone, since the silence is the server's doing.
+   */
+  @Override
+  public void pauseReading() {
+    readingPaused = true;
+    channel.config().setAutoRead(false);
+  }
+
+  /** On the event loop; the idle clock starts again from now. */
+  @Override
+  public void resumeReading() {
+    readingPaused = false;
+    touch();
+    channel.config().setAutoRead(true);
+  }
+
+  boolean readingPaused() {
+    return readingPaused;
   }
 
   EndpointStats stats() {
@@ -295,6 +319,9 @@ final class Connection implements Outbound {
     closing = true;
     if (!channel.isActive()) {
       return;
+    }
+    if (readingPaused) {
+      resumeReading(); // the client's close frame must be read; what comes before it is dropped
     }
     // Half-close after the close frame and keep reading (and dropping) until the client answers:
     // closing at once, with its unread bytes in our buffer, would make the kernel send a reset that

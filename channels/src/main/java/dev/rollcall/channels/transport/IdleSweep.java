@@ -35,7 +35,9 @@ final class IdleSweep implements Runnable {
   public void run() {
     long now = System.nanoTime();
     for (Connection connection : connections) {
-      if (now - connection.lastReadNanos() > idleNanos && !connection.closing()) {
+      if (now - connection.lastReadNanos() > idleNanos
+          && !connection.closing()
+          && !connection.readingPaused()) {
         log.debug("closing idle socket from {}", connection.channel().remoteAddress());
         connection.close(CloseCodes.GOING_AWAY, "idle timeout");
       }

@@ -58,7 +58,7 @@ public final class NettyEndpoint implements Endpoint {
   private final OriginCheck originCheck;
   private final WebSocketDecoderConfig decoderConfig;
   private final EndpointStats stats = new EndpointStats();
-  private final ChannelCounters channelCounters = new ChannelCounters();
+  private final ChannelCounters channelCounters;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final EventLoopGroup group;
   private final Channel serverChannel;
@@ -66,6 +66,7 @@ public final class NettyEndpoint implements Endpoint {
 
   private NettyEndpoint(Builder builder) {
     this.config = builder.config;
+    this.channelCounters = new ChannelCounters(config.maxQueuedInboundTotal());
     this.socket = Objects.requireNonNull(builder.socket, "socket");
     this.ownsPubSub = builder.pubSub == null;
     this.pubSub =
@@ -152,7 +153,10 @@ public final class NettyEndpoint implements Endpoint {
         stats.connections.get(),
         channelCounters.live(),
         stats.messagesIn.sum(),
-        stats.messagesOut.sum());
+        stats.messagesOut.sum(),
+        channelCounters.queuedMail(),
+        channelCounters.queuedInbound(),
+        channelCounters.pausedSockets());
   }
 
   /** Broadcast encodes done so far: one per broadcast and serializer, however many subscribers. */
@@ -256,6 +260,7 @@ public final class NettyEndpoint implements Endpoint {
             socket,
             config,
             pubSub,
+            connection,
             connection,
             channelCounters,
             accept.assigns() == null ? Map.of() : accept.assigns(),

@@ -127,6 +127,7 @@ class FrameCodecTest {
             EndpointConfig.defaults(),
             new LocalPubSub("test"),
             connection,
+            connection,
             new ChannelCounters(),
             Map.of(),
             null,
