@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  *     counts as failed; generous, because a burst of publishes queues behind itself
  * @param keepAliveIdle idle time before TCP keep-alive probes start (three probes, one second
  *     apart), so a silently vanished Redis is noticed even when no message flows
+ * @param publishBacklog most messages for other nodes queued or sent but not yet acknowledged by
+ *     Redis; beyond it (Redis slower than the publishers) messages for other nodes are dropped and
+ *     counted as failed publishes, as while Redis is down, instead of growing memory
  */
 public record RedisConfig(
     String uri,
@@ -34,7 +37,8 @@ public record RedisConfig(
     Duration reconnectMax,
     Duration connectTimeout,
     Duration commandTimeout,
-    Duration keepAliveIdle) {
+    Duration keepAliveIdle,
+    int publishBacklog) {
 
   private static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9._@:-]{1,128}");
 
@@ -75,6 +79,9 @@ public record RedisConfig(
     if (keepAliveIdle.toSeconds() < 1) {
       throw new IllegalArgumentException("keepAliveIdle must be >= 1s (TCP counts in seconds)");
     }
+    if (publishBacklog < 1) {
+      throw new IllegalArgumentException("publishBacklog must be >= 1");
+    }
   }
 
   /**
@@ -91,7 +98,8 @@ public record RedisConfig(
         Duration.ofSeconds(2),
         Duration.ofSeconds(2),
         Duration.ofSeconds(10),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        65_536);
   }
 
   public RedisConfig withUri(String uri) {
@@ -103,7 +111,8 @@ public record RedisConfig(
         reconnectMax,
         connectTimeout,
         commandTimeout,
-        keepAliveIdle);
+        keepAliveIdle,
+        publishBacklog);
   }
 
   public RedisConfig withNode(String node) {
@@ -115,7 +124,8 @@ public record RedisConfig(
         reconnectMax,
         connectTimeout,
         commandTimeout,
-        keepAliveIdle);
+        keepAliveIdle,
+        publishBacklog);
   }
 
   public RedisConfig withChannelPrefix(String channelPrefix) {
@@ -127,7 +137,8 @@ public record RedisConfig(
         reconnectMax,
         connectTimeout,
         commandTimeout,
-        keepAliveIdle);
+        keepAliveIdle,
+        publishBacklog);
   }
 
   public RedisConfig withReconnect(Duration reconnectMin, Duration reconnectMax) {
@@ -139,7 +150,21 @@ public record RedisConfig(
         reconnectMax,
         connectTimeout,
         commandTimeout,
-        keepAliveIdle);
+        keepAliveIdle,
+        publishBacklog);
+  }
+
+  public RedisConfig withPublishBacklog(int publishBacklog) {
+    return new RedisConfig(
+        uri,
+        node,
+        channelPrefix,
+        reconnectMin,
+        reconnectMax,
+        connectTimeout,
+        commandTimeout,
+        keepAliveIdle,
+        publishBacklog);
   }
 
   /** {@code <host>-<6 hex digits>}: unique per process start, readable in logs. */

@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * {@link RedisHealth#DOWN}. Each change of health is logged once and reported to the {@link
  * #addHealthListener health listeners} (the tracker asks for state transfers when it comes back).
  *
- * <p>Thread-safe: publishing from any thread; messages from Redis are delivered on the subscription
+ * <p>Thread-safe: publishing from any thread (never blocking: one drainer thread writes every
+ * PUBLISH, see {@link PublishQueue}); messages from Redis are delivered on the subscription
  * connection's event-loop thread (one thread, so in Redis order); connecting and reconnecting
  * happen on one connector thread.
  */
@@ -80,6 +81,7 @@ public final class RedisPubSub implements PubSub {
   private final RedisClient client;
   private final ScheduledExecutorService connector;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final PublishQueue publishQueue;
 
   private volatile Link link; // written on the connector thread only
   private volatile RedisHealth health = RedisHealth.DOWN;
@@ -164,6 +166,16 @@ public final class RedisPubSub implements PubSub {
             });
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // no retry after close()
     this.connector = executor;
+    this.publishQueue =
+        new PublishQueue(
+            config.node(),
+            config.publishBacklog(),
+            () -> {
+              Link current = link;
+              return current == null ? null : current.publisher();
+            },
+            published,
+            publishFailed);
     runOnConnector(this::connect);
   }
 
@@ -284,6 +296,7 @@ public final class RedisPubSub implements PubSub {
       return;
     }
     leases.forEach(RedisLease::close); // while the connection is still there to release them
+    publishQueue.close(); // writes what is queued, while the connection is still there
     connector.execute(
         () -> {
           Link current = link;
@@ -329,24 +342,13 @@ public final class RedisPubSub implements PubSub {
             + ")");
   }
 
+  /** Never blocks: the one writer of {@link PublishQueue} sends it (docs/cluster.md). */
   private void publish(byte[] channel, RedisEnvelope envelope) {
-    Link current = link;
-    if (current == null) {
+    if (link == null) {
       publishFailed.increment(); // Redis is down: the other nodes miss this one (logged as DOWN)
       return;
     }
-    current
-        .publisher()
-        .async()
-        .publish(channel, envelope.encode())
-        .whenComplete(
-            (receivers, error) -> {
-              if (error == null) {
-                published.increment();
-              } else {
-                publishFailed.increment();
-              }
-            });
+    publishQueue.offer(channel, envelope.encode());
   }
 
   /** A message from Redis: checked, decoded, delivered locally; bad input dropped and counted. */

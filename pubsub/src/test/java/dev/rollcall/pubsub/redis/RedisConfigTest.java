@@ -43,4 +43,11 @@ class RedisConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("not a Redis URI: http://example");
   }
+
+  @Test
+  void anEmptyPublishBacklogIsRefused() {
+    assertThatThrownBy(() -> RedisConfig.defaults().withPublishBacklog(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("publishBacklog must be >= 1");
+  }
 }

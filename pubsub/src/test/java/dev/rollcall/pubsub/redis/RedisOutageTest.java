@@ -31,11 +31,13 @@ class RedisOutageTest {
     redis = RedisServerProcess.start();
     logs.start();
     ((Logger) LoggerFactory.getLogger(RedisPubSub.class)).addAppender(logs);
+    ((Logger) LoggerFactory.getLogger(PublishQueue.class)).addAppender(logs);
   }
 
   @AfterEach
   void stop() throws Exception {
     ((Logger) LoggerFactory.getLogger(RedisPubSub.class)).detachAppender(logs);
+    ((Logger) LoggerFactory.getLogger(PublishQueue.class)).detachAppender(logs);
     for (AutoCloseable resource : resources.reversed()) {
       resource.close();
     }
@@ -43,12 +45,15 @@ class RedisOutageTest {
   }
 
   private RedisPubSub node(String name, String uri) {
-    var config =
+    return node(
         RedisConfig.defaults()
             .withUri(uri)
             .withNode(name)
             .withChannelPrefix(prefix)
-            .withReconnect(Duration.ofMillis(50), Duration.ofMillis(400));
+            .withReconnect(Duration.ofMillis(50), Duration.ofMillis(400)));
+  }
+
+  private RedisPubSub node(RedisConfig config) {
     var node = new RedisPubSub(config, List.of(new TextCodec()));
     resources.add(node);
     return node;
@@ -97,6 +102,51 @@ class RedisOutageTest {
     // One line per state change, however many attempts the outage took.
     assertThat(logLines("a", "redis down")).isEqualTo(1);
     assertThat(logLines("a", "redis up")).isEqualTo(2);
+  }
+
+  @Test
+  void aFullPublishBacklogDropsAndCountsMessagesForOtherNodesUntilRedisCatchesUp()
+      throws Exception {
+    var a =
+        node(
+            RedisConfig.defaults()
+                .withUri(redis.uri())
+                .withNode("a")
+                .withChannelPrefix(prefix)
+                .withPublishBacklog(10));
+    var b = node("b", redis.uri());
+    RedisPubSubTest.awaitUp(a);
+    RedisPubSubTest.awaitUp(b);
+    var onA = new Inbox("a");
+    var onB = new Inbox("b");
+    a.subscribe("t", onA);
+    b.subscribe("t", onB);
+    // Redis holds every PUBLISH unanswered: a's first 10 messages fill its backlog.
+    assertThat(redis.command("CLIENT PAUSE 20000 WRITE")).isEqualTo("+OK");
+
+    for (int i = 0; i < 25; i++) {
+      a.broadcast("t", "m" + i);
+    }
+
+    assertThat(onA.size()).isEqualTo(25); // local delivery goes on
+    assertThat(a.stats().publishFailed()).isEqualTo(15);
+    assertThat(a.health()).isEqualTo(RedisHealth.UP);
+    assertThat(logLines("a", "redis publish backlog full")).isEqualTo(1);
+
+    assertThat(redis.command("CLIENT UNPAUSE")).isEqualTo("+OK");
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(onB.messages())
+                    .containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9"));
+    await()
+        .untilAsserted(
+            () -> assertThat(logLines("a", "redis publish backlog recovered")).isEqualTo(1));
+    a.broadcast("t", "after");
+    await().untilAsserted(() -> assertThat(onB.messages()).endsWith("m9", "after"));
+    await().untilAsserted(() -> assertThat(a.stats().published()).isEqualTo(11));
+    assertThat(a.stats().publishFailed()).isEqualTo(15);
   }
 
   @Test

@@ -154,6 +154,49 @@ class RedisPubSubTest {
   }
 
   @Test
+  void manyVirtualThreadsPublishingAtOnceAllArriveInPerThreadOrder() throws Exception {
+    var cluster = cluster("a", "b");
+    var onB = new Inbox("b");
+    cluster.get(1).subscribe("t", onB);
+    int threads = 200;
+    int perThread = 50;
+    var start = new java.util.concurrent.CountDownLatch(1);
+    try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        executor.submit(
+            () -> {
+              start.await();
+              for (int i = 0; i < perThread; i++) {
+                if (i % 2 == 0) {
+                  cluster.get(0).directBroadcast("b", "t", thread + ":" + i);
+                } else {
+                  cluster.get(0).broadcast("t", thread + ":" + i);
+                }
+              }
+              return null;
+            });
+      }
+      start.countDown();
+    }
+
+    await().untilAsserted(() -> assertThat(onB.size()).isEqualTo(threads * perThread));
+    int[] next = new int[threads];
+    for (Object message : onB.messages()) {
+      String[] parts = ((String) message).split(":");
+      int thread = Integer.parseInt(parts[0]);
+      assertThat(Integer.parseInt(parts[1]))
+          .as("thread %d's order", thread)
+          .isEqualTo(next[thread]);
+      next[thread]++;
+    }
+    await()
+        .untilAsserted(
+            () -> assertThat(cluster.get(0).stats().published()).isEqualTo(threads * perThread));
+    assertThat(cluster.get(0).stats().publishFailed()).isZero();
+  }
+
+  @Test
   void directBroadcastToAnUnknownNodeGoesNowhere() {
     var nodes = cluster("a", "b");
     var onB = new Inbox("b");
