@@ -24,64 +24,11 @@ limit="${LIMIT:-280}"
 hold="${HOLD:-240s}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-java_home="$("$root/bin/find-jdk")"
-jcmd="$java_home/bin/jcmd"
-command -v redis-server >/dev/null || { echo "cluster-capacity: redis-server is not on PATH" >&2; exit 2; }
-if [ ! -f dispatch/target/rollcall-dispatch.jar ]; then
-  echo "cluster-capacity: building the dispatch jar..." >&2
-  ./mvnw -q -B -ntp -DskipTests -Dspotless.check.skip=true -pl dispatch -am package >&2
-fi
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-
-work="$(mktemp -d /tmp/cluster-capacity.XXXXXX)"
-pids=()
-bench_pid=""
-cleanup() {
-  trap - EXIT INT TERM
-  [ -n "$bench_pid" ] && kill -TERM -- "-$bench_pid" 2>/dev/null || true
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  sleep 2
-  [ -n "$bench_pid" ] && kill -KILL -- "-$bench_pid" 2>/dev/null || true
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  [ -n "${watchdog:-}" ] && pkill -P "$watchdog" 2>/dev/null; kill "$watchdog" 2>/dev/null || true
-  echo "cluster-capacity: stopped everything it started (logs in $work)" >&2
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-# Hard time limit: the watchdog signals this script, whose trap stops everything.
-# (cleanup kills its sleep too, which would otherwise hold our stdout open)
-( sleep "$limit" </dev/null; echo "cluster-capacity: time limit ${limit}s reached" >&2; kill -TERM $$ ) &
-watchdog=$!
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-now() { date +%s.%N; }
-metric() { # url name -> value (0 when absent)
-  curl -fsS --max-time 20 "$1/metrics" 2>/dev/null | awk -v n="$2" '$1==n {print $2; f=1} END {if (!f) print 0}'
-}
-heap_after_gc() { # pid -> bytes used after a full GC
-  "$jcmd" "$1" GC.run >/dev/null
-  "$jcmd" "$1" GC.heap_info | sed -n 's/.*used \([0-9]*\)K.*/\1/p' | head -1 | awk '{print $1*1024}'
-}
-rss() { awk '/VmRSS/ {print $2*1024}' "/proc/$1/status"; }
-
-redis_port="$(free_port)"
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
-pids+=($!)
+source "$root/bench/cluster-nodes.sh"
+cluster_init cluster-capacity "$limit"
 total=$((nodes + observers))
-http=(); node_pid=()
-for i in $(seq 1 "$total"); do
-  port="$(free_port)"
-  "$java_home/bin/java" "-Xmx$node_heap" -XX:+UseG1GC -jar dispatch/target/rollcall-dispatch.jar \
-    --port "$port" --host 127.0.0.1 --redis "redis://127.0.0.1:$redis_port" --node "n$i" \
-    --notify-interval 1h >"$work/n$i.log" 2>&1 &
-  pids+=($!); node_pid+=($!); http+=("http://127.0.0.1:$port")
-done
-for url in "${http[@]}"; do
-  for _ in $(seq 1 120); do curl -fsS --max-time 2 "$url/metrics" >/dev/null 2>&1 && break; sleep 0.5; done
-  curl -fsS --max-time 2 "$url/metrics" >/dev/null || { echo "cluster-capacity: $url did not start" >&2; exit 1; }
-done
+cluster_start "$total" "$node_heap"
+# The generator drives the hero nodes only; observers get no connections.
 ws=""
 for i in $(seq 0 $((nodes - 1))); do ws="${ws:+$ws,}${http[$i]/http:/ws:}/socket/websocket"; done
 echo "cluster-capacity: redis :$redis_port, $nodes nodes + $observers observer(s), -Xmx$node_heap, $heroes heroes at $ramp/s" >&2

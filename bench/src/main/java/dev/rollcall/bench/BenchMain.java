@@ -208,6 +208,7 @@ public final class BenchMain {
     json.put("connections", options.connections());
     json.put("ramp_rate", options.rampRate());
     json.put("rate", options.rate());
+    json.put("burst", options.burst());
     json.put("duration_s", options.duration().toMillis() / 1000.0);
     json.put("workers", options.workers());
     json.put("sources", options.sources());

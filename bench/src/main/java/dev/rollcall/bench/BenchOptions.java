@@ -25,6 +25,7 @@ record BenchOptions(
     Duration duration,
     Duration warmup,
     double rate,
+    int burst,
     int workers,
     int sources,
     int eventLoops,
@@ -71,6 +72,10 @@ record BenchOptions(
         --warmup D          fanout/direct: same load before measuring, not recorded, so JITs
                             are warm on both sides (default 5s)
         --rate R            fanout: broadcasts/s; direct: messages/s in all (default 10 / 200)
+        --burst B           fanout: instead of --rate, B broadcasts sent at once by B/25
+                            heroes (under Rollcall's 100 messages/s per socket), after warm-up
+                            bursts; deliveries/s from the first send to the last delivery
+                            (DESIGN.md: --connections 1000 --burst 100; default 0: off)
         --workers N         worker processes sharing the connections (default: enough for
                             19,500 connections each, the open-file limit here being 20,000)
         --sources N         loopback source addresses 127.0.0.2 ... to spread connections over
@@ -96,6 +101,12 @@ record BenchOptions(
     }
     if (rate <= 0) {
       throw new UsageException("--rate must be > 0");
+    }
+    if (burst < 0) {
+      throw new UsageException("--burst must be ≥ 0");
+    }
+    if (burst > 0 && scenario != Scenario.FANOUT) {
+      throw new UsageException("--burst is a fanout mode");
     }
     if (workers < 1) {
       throw new UsageException("--workers must be ≥ 1");
@@ -143,6 +154,7 @@ record BenchOptions(
     Duration duration = Duration.ofSeconds(10);
     Duration warmup = Duration.ofSeconds(5);
     Double rate = null;
+    int burst = 0;
     Integer workers = null;
     Integer sources = null;
     int eventLoops = 1;
@@ -184,6 +196,7 @@ record BenchOptions(
         case "--duration" -> duration = duration(flag, value);
         case "--warmup" -> warmup = duration(flag, value);
         case "--rate" -> rate = number(flag, value);
+        case "--burst" -> burst = integer(flag, value);
         case "--workers" -> workers = integer(flag, value);
         case "--sources" -> sources = integer(flag, value);
         case "--event-loops" -> eventLoops = integer(flag, value);
@@ -216,6 +229,7 @@ record BenchOptions(
         duration,
         warmup,
         rate,
+        burst,
         workers,
         sources,
         eventLoops,
@@ -245,7 +259,7 @@ record BenchOptions(
     args.addAll(List.of("--ramp-rate", Integer.toString(rampRate), "--topic", topic));
     args.addAll(List.of("--heartbeat", heartbeat.toMillis() + "ms"));
     args.addAll(List.of("--duration", duration.toMillis() + "ms", "--rate", Double.toString(rate)));
-    args.addAll(List.of("--warmup", warmup.toMillis() + "ms"));
+    args.addAll(List.of("--warmup", warmup.toMillis() + "ms", "--burst", Integer.toString(burst)));
     args.addAll(List.of("--workers", Integer.toString(workers)));
     args.addAll(List.of("--sources", Integer.toString(sources)));
     args.addAll(List.of("--event-loops", Integer.toString(eventLoops)));

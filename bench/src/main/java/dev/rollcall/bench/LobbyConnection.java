@@ -32,6 +32,9 @@ interface LobbyConnection {
   interface Events {
     void notification(LobbyConnection connection, String body);
 
+    /** A notification whose body is ours, read without decoding: sent at {@code sentAtNanos}. */
+    void delivered(LobbyConnection connection, long sentAtNanos);
+
     void rosterChanged(LobbyConnection connection);
 
     /** The connection ended without {@link #close()}: a drop. */

@@ -28,6 +28,7 @@ record RunResult(String server, Map<String, Double> figures, Map<String, Integer
     ROSTER_ALL_MS("storm: all rosters complete after", "ms", false),
     PRESENCE_FRAMES_MEAN("storm: presence frames/client mean", "", false),
     PRESENCE_FRAMES_MAX("storm: presence frames/client max", "", false),
+    SERVER_CONNECTIONS("connections the server holds", "", true),
     HEAP_PER_CONNECTION("server heap/connection (after GC)", "B", false),
     RSS_PER_CONNECTION("server RSS/connection", "B", false),
     HEAP_FOR_1M("heap for 1M connections (extrapolated)", "GB", false),
@@ -94,8 +95,14 @@ record RunResult(String server, Map<String, Double> figures, Map<String, Integer
       }
     }
     if (scenario == Scenario.CAPACITY && report.joined() > 0) {
+      // Per connection the server holds when it says (joins whose client timed out are held too),
+      // else per joined hero as the clients saw it.
+      long connections = after.connections() > 0 ? after.connections() : report.joined();
+      if (after.connections() >= 0) {
+        put(f, Figure.SERVER_CONNECTIONS, after.connections());
+      }
       if (before.heapBytes() >= 0 && after.heapBytes() >= 0) {
-        double perConnection = (double) (after.heapBytes() - before.heapBytes()) / report.joined();
+        double perConnection = (double) (after.heapBytes() - before.heapBytes()) / connections;
         put(f, Figure.HEAP_PER_CONNECTION, perConnection);
         put(f, Figure.HEAP_FOR_1M, perConnection * 1_000_000 / 1e9);
       }
@@ -103,7 +110,7 @@ record RunResult(String server, Map<String, Double> figures, Map<String, Integer
         put(
             f,
             Figure.RSS_PER_CONNECTION,
-            (double) (after.rssBytes() - before.rssBytes()) / report.joined());
+            (double) (after.rssBytes() - before.rssBytes()) / connections);
       }
     }
     put(f, Figure.ERRORS, report.errors().values().stream().mapToInt(Integer::intValue).sum());

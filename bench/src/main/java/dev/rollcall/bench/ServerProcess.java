@@ -31,6 +31,12 @@ final class ServerProcess implements AutoCloseable {
           .build();
   private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
+  /** The longest wait for a server to go quiet before its memory is read. */
+  private static final Duration QUIET_LIMIT = Duration.ofSeconds(30);
+
+  /** USER_HZ, the unit of /proc/PID/stat CPU times: 100 on Linux (x86 and arm). */
+  private static final long CLOCK_TICKS_PER_SECOND = 100;
+
   final String name;
   final Worker.Protocol protocol;
   final URI url;
@@ -39,9 +45,13 @@ final class ServerProcess implements AutoCloseable {
   private final long pid; // 0 when unknown
   private final Path log;
 
-  /** Heap after a full GC and resident set size, in bytes; -1 where unknown. */
-  record Memory(long heapBytes, long rssBytes) {
-    static final Memory UNKNOWN = new Memory(-1, -1);
+  /**
+   * Heap after a full GC and resident set size, in bytes, and the connections the server itself
+   * counts (Rollcall's {@code /metrics}; joins whose client timed out may still be held); -1 where
+   * unknown.
+   */
+  record Memory(long heapBytes, long rssBytes, long connections) {
+    static final Memory UNKNOWN = new Memory(-1, -1, -1);
   }
 
   private ServerProcess(
@@ -184,12 +194,15 @@ final class ServerProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
         Map<?, ?> stats = new ObjectMapper().readValue(response.body(), Map.class);
         return new Memory(
-            ((Number) stats.get("heapUsed")).longValue(), ((Number) stats.get("rss")).longValue());
+            ((Number) stats.get("heapUsed")).longValue(),
+            ((Number) stats.get("rss")).longValue(),
+            -1);
       }
       if (pid <= 0) {
         return Memory.UNKNOWN;
       }
-      return new Memory(heapAfterGc(), rss(pid));
+      long heap = heapAfterGc();
+      return new Memory(heap, rss(pid), serverConnections());
     } catch (IOException | RuntimeException e) {
       return Memory.UNKNOWN;
     } catch (InterruptedException e) {
@@ -198,19 +211,84 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Heap used right after a full GC, read once the server has gone quiet. Both commands go through
+   * one jcmd attach ({@code -f}): with two attaches, each taking 1-4 s on this loaded machine, a
+   * server still busy after the ramp (joins whose clients had timed out, their O(N)
+   * presence_states) allocated up to 80 MB of garbage between the GC and the reading, which made
+   * the 10k {@code --url auto} runs report ~14 KB per hero instead of ~4.6 KB.
+   */
   private long heapAfterGc() throws IOException, InterruptedException {
-    jcmd("GC.run");
-    Matcher used = USED.matcher(jcmd("GC.heap_info"));
-    return used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
+    awaitQuiet();
+    Path commands = Files.createTempFile("rollcall-bench-jcmd", ".txt");
+    try {
+      Files.writeString(commands, "GC.run\nGC.heap_info\n");
+      Matcher used = USED.matcher(jcmd("-f", commands.toString()));
+      return used.find() ? Long.parseLong(used.group(1)) * 1024 : -1;
+    } finally {
+      Files.deleteIfExists(commands);
+    }
   }
 
-  private String jcmd(String command) throws IOException, InterruptedException {
+  /**
+   * Waits (at most {@link #QUIET_LIMIT}) until the server used under a tenth of a core over a
+   * second: it has finished the work the ramp left queued, so what a GC keeps is what the idle
+   * connections hold.
+   */
+  private void awaitQuiet() throws IOException, InterruptedException {
+    long end = System.nanoTime() + QUIET_LIMIT.toNanos();
+    long ticks = cpuTicks(pid);
+    while (ticks >= 0 && System.nanoTime() < end) {
+      Thread.sleep(1000);
+      long now = cpuTicks(pid);
+      if (now - ticks < CLOCK_TICKS_PER_SECOND / 10) {
+        return;
+      }
+      ticks = now;
+    }
+  }
+
+  /** {@code rollcall_connections} from the server's {@code /metrics}, or -1 (not Rollcall). */
+  private long serverConnections() {
+    try {
+      URI metrics = URI.create("http://" + url.getHost() + ":" + url.getPort() + "/metrics");
+      var response =
+          HTTP.send(
+              HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return response
+          .body()
+          .lines()
+          .filter(line -> line.startsWith("rollcall_connections "))
+          .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+          .findFirst()
+          .orElse(-1);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  /** User + system CPU time of a process in clock ticks (USER_HZ), or -1 if unknown. */
+  static long cpuTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      // Fields after the command name (which may contain spaces) start after the last ')'.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private String jcmd(String... command) throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElse("java");
     Path jcmd = Path.of(java).resolveSibling("jcmd");
-    Process p =
-        new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
-            .redirectErrorStream(true)
-            .start();
+    List<String> line = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
+    line.addAll(List.of(command));
+    Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor();
     return out;

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollcall.channels.client.ClientListener;
 import dev.rollcall.channels.client.ClientSocket;
 import dev.rollcall.channels.client.CloseStatus;
+import dev.rollcall.channels.client.JsonScan;
 import dev.rollcall.channels.client.PhoenixClient;
 import dev.rollcall.channels.client.SocketOptions;
+import io.netty.buffer.ByteBuf;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SocketIoLobbyConnection implements LobbyConnection, ClientListener {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String NOTIFICATION = "42[\"notification\",";
+  private static final String PRESENCE = "42[\"presence_";
 
   private final PhoenixClient client;
   private final URI url;
@@ -88,6 +93,35 @@ final class SocketIoLobbyConnection implements LobbyConnection, ClientListener {
     if (s != null) {
       s.abort();
     }
+  }
+
+  /**
+   * The hot frames without a decode, as on the Phoenix side: a notification's send time read from
+   * its bytes, presence events skipped when no roster is kept; anything else goes to {@link
+   * #onText(ClientSocket, String)}.
+   */
+  @Override
+  public void onText(ClientSocket from, ByteBuf content) {
+    byte[] bytes = JsonScan.copy(content);
+    int end = content.readableBytes();
+    if (JsonScan.matches(bytes, 0, end, NOTIFICATION)) {
+      int payload = NOTIFICATION.length();
+      int payloadEnd = JsonScan.skipValue(bytes, payload, end);
+      if (payloadEnd > 0
+          && JsonScan.skipSpace(bytes, payloadEnd, end) == end - 1
+          && bytes[end - 1] == ']') {
+        long sentAt = NotificationBody.sentAt(bytes, payload, payloadEnd);
+        if (sentAt != NotificationBody.UNKNOWN) {
+          if (sentAt != NotificationBody.NOT_OURS) {
+            events.delivered(this, sentAt);
+          }
+          return;
+        }
+      }
+    } else if (roster == null && JsonScan.matches(bytes, 0, end, PRESENCE)) {
+      return;
+    }
+    onText(from, content.toString(StandardCharsets.UTF_8));
   }
 
   @Override

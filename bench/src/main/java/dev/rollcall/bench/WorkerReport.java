@@ -16,6 +16,8 @@ import org.HdrHistogram.Histogram;
  *     System.nanoTime is CLOCK_MONOTONIC on Linux, so it is comparable across processes here)
  * @param rosterMillis storm: time from storm start until each client's roster was complete
  * @param presenceFrames storm: presence_state + presence_diff frames each client received
+ * @param firstSentNanos fanout --burst: the earliest send time in a measured delivery, or 0
+ * @param lastDeliveredNanos fanout --burst: when the last measured delivery arrived, or 0
  */
 record WorkerReport(
     int attempted,
@@ -28,6 +30,8 @@ record WorkerReport(
     long undecodable,
     int rostersComplete,
     double measuredSeconds,
+    long firstSentNanos,
+    long lastDeliveredNanos,
     Map<String, Integer> errors,
     String joinMicros,
     String deliveryMicros,
@@ -52,10 +56,31 @@ record WorkerReport(
     }
   }
 
-  /** Counters add up; histograms merge; the measured time is the longest. */
+  /**
+   * Counters add up; histograms merge; the measured time is the longest, or for a burst the span
+   * from the first send to the last delivery over all workers (nanoTime is shared here).
+   */
   WorkerReport merge(WorkerReport other) {
     Map<String, Integer> allErrors = new TreeMap<>(errors);
     other.errors.forEach((kind, count) -> allErrors.merge(kind, count, Integer::sum));
+    long first =
+        firstSentNanos == 0
+            ? other.firstSentNanos
+            : other.firstSentNanos == 0
+                ? firstSentNanos
+                : firstSentNanos - other.firstSentNanos < 0 ? firstSentNanos : other.firstSentNanos;
+    long last =
+        lastDeliveredNanos == 0
+            ? other.lastDeliveredNanos
+            : other.lastDeliveredNanos == 0
+                ? lastDeliveredNanos
+                : lastDeliveredNanos - other.lastDeliveredNanos > 0
+                    ? lastDeliveredNanos
+                    : other.lastDeliveredNanos;
+    double seconds =
+        first != 0 && last != 0
+            ? (last - first) / 1e9
+            : Math.max(measuredSeconds, other.measuredSeconds);
     return new WorkerReport(
         attempted + other.attempted,
         connected + other.connected,
@@ -66,7 +91,9 @@ record WorkerReport(
         reconnects + other.reconnects,
         undecodable + other.undecodable,
         rostersComplete + other.rostersComplete,
-        Math.max(measuredSeconds, other.measuredSeconds),
+        seconds,
+        first,
+        last,
         allErrors,
         mergeHistogram(joinMicros, other.joinMicros),
         mergeHistogram(deliveryMicros, other.deliveryMicros),

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
@@ -20,6 +21,11 @@ final class WorkerStats {
   final AtomicInteger reconnects = new AtomicInteger();
   final LongAdder undecodable = new LongAdder();
   final AtomicInteger rostersComplete = new AtomicInteger();
+
+  /** --burst: earliest send time and latest arrival among measured deliveries (0: none). */
+  final AtomicLong firstSentNanos = new AtomicLong();
+
+  final AtomicLong lastDeliveredNanos = new AtomicLong();
   private final Map<String, AtomicInteger> errors = new ConcurrentHashMap<>();
   final Histogram joinMicros = histogram();
   final Histogram deliveryMicros = histogram();
@@ -51,6 +57,19 @@ final class WorkerStats {
         "rosters", rostersComplete.get());
   }
 
+  /** Records a measured burst delivery (event loop threads). */
+  void burstDelivery(long sentAt, long now) {
+    firstSentNanos.accumulateAndGet(sentAt, (a, b) -> a == 0 || b - a < 0 ? b : a);
+    lastDeliveredNanos.accumulateAndGet(now, (a, b) -> a == 0 || b - a > 0 ? b : a);
+  }
+
+  /** The measured time of a burst, from the first send to the last delivery, or 0. */
+  double burstSeconds() {
+    long first = firstSentNanos.get();
+    long last = lastDeliveredNanos.get();
+    return first == 0 || last == 0 ? 0 : (last - first) / 1e9;
+  }
+
   WorkerReport report(double measuredSeconds) {
     Map<String, Integer> errorCounts = new TreeMap<>();
     errors.forEach((kind, count) -> errorCounts.put(kind, count.get()));
@@ -65,6 +84,8 @@ final class WorkerStats {
         undecodable.sum(),
         rostersComplete.get(),
         measuredSeconds,
+        firstSentNanos.get(),
+        lastDeliveredNanos.get(),
         errorCounts,
         WorkerReport.encode(joinMicros),
         WorkerReport.encode(deliveryMicros),

@@ -22,6 +22,17 @@ class BenchOptionsTest {
   }
 
   @Test
+  void aBurstTravelsToWorkerProcesses() {
+    BenchOptions options = BenchOptions.parse("--burst", "100", "--connections", "1000");
+    BenchOptions worker =
+        BenchOptions.parse(
+            options
+                .workerArgs("ws://127.0.0.1:1/socket/websocket", false, 0)
+                .toArray(String[]::new));
+    assertThat(worker.burst()).isEqualTo(100);
+  }
+
+  @Test
   void theHardLimitCoversRampAndDuration() {
     BenchOptions options =
         BenchOptions.parse("--connections", "1000", "--ramp-rate", "100", "--duration", "5s");
@@ -39,6 +50,9 @@ class BenchOptionsTest {
         .hasMessage("--url must be a ws:// URL or auto, got http://x");
     assertThatThrownBy(() -> BenchOptions.parse("--duration", "soon"))
         .hasMessageContaining("like 500ms, 10s or 2m");
+    assertThatThrownBy(() -> BenchOptions.parse("--scenario", "direct", "--burst", "100"))
+        .hasMessage("--burst is a fanout mode");
+    assertThatThrownBy(() -> BenchOptions.parse("--burst", "-1")).hasMessage("--burst must be ≥ 0");
     assertThatThrownBy(() -> BenchOptions.parse("--frobnicate", "1"))
         .hasMessage("unknown option: --frobnicate (see --help)");
   }
@@ -50,7 +64,8 @@ class BenchOptionsTest {
     var outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
     var errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
     assertThat(BenchMain.run(outStream, errStream, "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--workers N", "--baseline");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--workers N", "--baseline", "--burst B");
     assertThat(BenchMain.run(outStream, errStream, "--scenario", "chaos")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown scenario: chaos");
   }

@@ -107,6 +107,18 @@ class ScenarioSmokeTest {
 
   @Test
   @Order(4)
+  void fanOutBurst() throws Exception {
+    // After 1 s of warm-up bursts, one measured burst of 50 broadcasts from 2 heroes.
+    for (RunResult result :
+        run("--scenario", "fanout", "--burst", "50", "--warmup", "1s", "--duration", "10s")) {
+      assertThat(result.get(RunResult.Figure.SENT)).as(result.server()).isEqualTo(50);
+      assertThat(result.get(RunResult.Figure.DELIVERED)).isEqualTo(50.0 * HEROES);
+      assertThat(result.get(RunResult.Figure.DELIVERIES_PER_SECOND)).isPositive();
+    }
+  }
+
+  @Test
+  @Order(5)
   void direct() throws Exception {
     for (RunResult result : run("--scenario", "direct", "--duration", "2s", "--rate", "50")) {
       double sent = result.get(RunResult.Figure.SENT);

@@ -3,15 +3,20 @@ package dev.rollcall.dispatch;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
- * The hero names claimed on this node, so two heroes present at once never share a name: a drawn
- * name that is taken gets a suffix ({@code "Storm (2)"}). The same identity (one page, reconnecting
- * before its old connection is gone, or in two tabs) may hold its name more than once; presence
- * then shows one hero with two metas, as Phoenix does for one user on two devices.
+ * The hero names claimed on this node, so two heroes present at once never share a name: a name is
+ * free when no other identity on this node holds it and the lobby's cluster-wide presence (the
+ * replicated local view, never a call to another node) does not list it. A drawn name that is taken
+ * is drawn again; a name that must be kept (from a token) gets a suffix ({@code "Storm (2)"}). The
+ * same identity (one page, reconnecting before its old connection is gone, or in two tabs) may hold
+ * its name more than once; presence then shows one hero with two metas, as Phoenix does for one
+ * user on two devices.
  *
- * <p>Names present on other nodes are checked through a predicate (presence); two nodes drawing the
- * same name in the same instant can still collide, which only a consensus could prevent.
+ * <p>Two nodes drawing the same name before either has seen the other's presence (the replication
+ * window, ~25-50 ms) can still both take it; only a consensus could prevent that (see {@code
+ * docs/cluster.md}, "Hero names across the cluster").
  *
  * <p>Thread-safe: each name is claimed and released atomically.
  */
@@ -19,6 +24,9 @@ public final class HeroRoster {
   private record Holder(String identity, int claims) {}
 
   private final ConcurrentHashMap<String, Holder> claimed = new ConcurrentHashMap<>();
+
+  /** Fresh draws tried before a drawn name falls back to a suffix (a nearly full name space). */
+  static final int REDRAWS = 32;
 
   /**
    * Claims {@code wanted}, or the first free {@code "wanted (n)"}, for {@code identity}; a name is
@@ -29,21 +37,47 @@ public final class HeroRoster {
     Objects.requireNonNull(wanted, "wanted");
     for (int n = 1; ; n++) {
       String candidate = n == 1 ? wanted : wanted + " (" + n + ")";
-      Holder holder =
-          claimed.compute(
-              candidate,
-              (name, held) -> {
-                if (held == null) {
-                  return presentElsewhere.test(name) ? null : new Holder(identity, 1);
-                }
-                return held.identity().equals(identity)
-                    ? new Holder(identity, held.claims() + 1)
-                    : held;
-              });
-      if (holder != null && holder.identity().equals(identity)) {
+      if (tryClaim(identity, candidate, presentElsewhere)) {
         return candidate;
       }
     }
+  }
+
+  /**
+   * Claims a name from {@code draw} for {@code identity}: the first free one of up to {@link
+   * #REDRAWS} + 1 draws, so names stay spread over the whole name space (a suffix sequence would
+   * make two nodes that drew the same taken name both land on the same {@code "(2)"}); only when
+   * every draw is taken, the first draw with the first free suffix.
+   */
+  public String claimDrawn(
+      String identity, Supplier<String> draw, Predicate<String> presentElsewhere) {
+    Objects.requireNonNull(identity, "identity");
+    String first = draw.get();
+    if (tryClaim(identity, first, presentElsewhere)) {
+      return first;
+    }
+    for (int i = 0; i < REDRAWS; i++) {
+      String candidate = draw.get();
+      if (tryClaim(identity, candidate, presentElsewhere)) {
+        return candidate;
+      }
+    }
+    return claim(identity, first, presentElsewhere);
+  }
+
+  private boolean tryClaim(String identity, String candidate, Predicate<String> presentElsewhere) {
+    Holder holder =
+        claimed.compute(
+            candidate,
+            (name, held) -> {
+              if (held == null) {
+                return presentElsewhere.test(name) ? null : new Holder(identity, 1);
+              }
+              return held.identity().equals(identity)
+                  ? new Holder(identity, held.claims() + 1)
+                  : held;
+            });
+    return holder != null && holder.identity().equals(identity);
   }
 
   /** Gives back one claim of {@code name} by {@code identity}; other holders are untouched. */

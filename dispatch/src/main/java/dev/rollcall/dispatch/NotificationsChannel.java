@@ -58,11 +58,10 @@ public final class NotificationsChannel implements Channel {
     }
     String identity =
         socket.assigns().get(HERO_ID) instanceof String id ? id : "anonymous:" + socket.id();
-    String wanted =
+    name =
         socket.assigns().get(HERO_NAME) instanceof String tokenName
-            ? tokenName
-            : lobby.names().draw();
-    name = lobby.roster().claim(identity, wanted, this::isPresent);
+            ? lobby.roster().claim(identity, tokenName, this::isPresent)
+            : lobby.roster().claimDrawn(identity, lobby.names()::draw, this::isPresent);
     String claimed = name;
     try {
       socket.assigns().put("user_name", name);

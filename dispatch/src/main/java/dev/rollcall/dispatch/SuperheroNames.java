@@ -6,10 +6,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import net.datafaker.Faker;
 
 /**
- * Random superhero names built the way datafaker's {@code Superhero.name} builds them (prefix,
- * descriptor, suffix, each of its four patterns equally likely), from datafaker's word lists read
- * once at construction: evaluating the expression per draw was a tenth of the server's time in a
- * join storm. Thread-safe: the word lists are immutable; the seeded instance draws under a lock.
+ * Random superhero names from datafaker's {@code Superhero.name} word lists (prefix, descriptor,
+ * suffix, in its four patterns), read once at construction: evaluating the expression per draw was
+ * a tenth of the server's time in a join storm.
+ *
+ * <p>A draw is uniform over every name the patterns can build ({@link #size()}: 160 544 with
+ * datafaker 2's lists), not datafaker's "each pattern equally likely": that gave the 346
+ * descriptor-only names a quarter of all draws, so two nodes drawing at the same moment picked the
+ * same name ~30 times as often (see {@code docs/cluster.md}, "Hero names across the cluster").
+ *
+ * <p>Thread-safe: the word lists are immutable; the seeded instance draws under a lock.
  */
 public final class SuperheroNames {
   private final List<String> prefixes;
@@ -42,18 +48,40 @@ public final class SuperheroNames {
     }
   }
 
-  private String draw(Random random) {
-    String descriptor = pick(descriptors, random);
-    return switch (random.nextInt(4)) {
-      case 0 -> pick(prefixes, random) + " " + descriptor + " " + pick(suffixes, random);
-      case 1 -> pick(prefixes, random) + " " + descriptor;
-      case 2 -> descriptor + " " + pick(suffixes, random);
-      default -> descriptor;
-    };
+  /** How many distinct names {@link #draw()} can return. */
+  public long size() {
+    long p = prefixes.size();
+    long d = descriptors.size();
+    long s = suffixes.size();
+    return d + p * d + d * s + p * d * s;
   }
 
-  private static String pick(List<String> words, Random random) {
-    return words.get(random.nextInt(words.size()));
+  private String draw(Random random) {
+    // One index into the four patterns laid end to end: descriptor, prefix + descriptor,
+    // descriptor + suffix, prefix + descriptor + suffix.
+    int p = prefixes.size();
+    int d = descriptors.size();
+    int s = suffixes.size();
+    long index = random.nextLong(size());
+    if (index < d) {
+      return descriptors.get((int) index);
+    }
+    index -= d;
+    if (index < (long) p * d) {
+      return prefixes.get((int) (index / d)) + " " + descriptors.get((int) (index % d));
+    }
+    index -= (long) p * d;
+    if (index < (long) d * s) {
+      return descriptors.get((int) (index / s)) + " " + suffixes.get((int) (index % s));
+    }
+    index -= (long) d * s;
+    long perPrefix = (long) d * s;
+    int descriptorAndSuffix = (int) (index % perPrefix);
+    return prefixes.get((int) (index / perPrefix))
+        + " "
+        + descriptors.get(descriptorAndSuffix / s)
+        + " "
+        + suffixes.get(descriptorAndSuffix % s);
   }
 
   private static List<String> words(Faker faker, String key) {

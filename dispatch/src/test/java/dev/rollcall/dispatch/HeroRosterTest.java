@@ -37,6 +37,27 @@ class HeroRosterTest {
   }
 
   @Test
+  void aTakenDrawnNameIsDrawnAgainRatherThanSuffixed() {
+    roster.claim("a", "Storm", name -> false);
+    var draws = List.of("Storm", "Cyclops", "Rogue").iterator();
+
+    assertThat(roster.claimDrawn("b", draws::next, name -> name.equals("Cyclops")))
+        .isEqualTo("Rogue");
+  }
+
+  @Test
+  void whenEveryDrawIsTakenTheFirstDrawGetsASuffix() {
+    var draws = new java.util.concurrent.atomic.AtomicInteger();
+
+    String name =
+        roster.claimDrawn(
+            "a", () -> "Storm " + draws.getAndIncrement(), candidate -> !candidate.contains("("));
+
+    assertThat(name).isEqualTo("Storm 0 (2)");
+    assertThat(draws).hasValue(HeroRoster.REDRAWS + 1);
+  }
+
+  @Test
   void theSameIdentityKeepsItsNameWhileItsOldConnectionLingers() {
     roster.claim("a", "Storm", name -> false);
 

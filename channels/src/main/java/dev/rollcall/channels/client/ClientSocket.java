@@ -299,9 +299,10 @@ public final class ClientSocket {
   void onFrame(WebSocketFrame frame) {
     switch (frame) {
       case TextWebSocketFrame text -> {
+        ClientListener listener = options.listener();
         if (options.rawText()) {
-          options.listener().onText(this, text.text());
-        } else {
+          listener.onText(this, text.content());
+        } else if (listener == null || !offerHead(listener, text.content())) {
           deliver(decodeText(text.content()));
         }
       }
@@ -346,6 +347,12 @@ public final class ClientSocket {
     if (connected.completeExceptionally(cause) && channel != null) {
       channel.close();
     }
+  }
+
+  /** Replies are always decoded: their futures need the message. */
+  private boolean offerHead(ClientListener listener, ByteBuf content) {
+    FrameHead head = FrameHead.scan(content);
+    return head != null && !head.eventIs(Message.REPLY) && listener.onFrameHead(this, head);
   }
 
   private Object decodeText(ByteBuf content) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,8 +27,14 @@ import java.util.Map;
 final class Json {
   // Defaults on purpose: duplicate keys keep the last value (as Jason does for Phoenix), nesting
   // is capped by Jackson's StreamReadConstraints (1000 levels), so a hostile frame cannot overflow
-  // the stack.
-  static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder().build());
+  // the stack. Buffers come from one shared pool, not Jackson's default thread-local one: channel
+  // callbacks encode on virtual threads that live for one mailbox drain, so a thread-local pool
+  // allocated ~24 KB of fresh buffers for nearly every frame they wrote.
+  static final ObjectMapper MAPPER =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+              .build());
 
   private Json() {}
 

@@ -13,7 +13,9 @@ import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -39,6 +41,9 @@ final class Connection implements Outbound {
   /** Flush within a drain after this many bytes, so only what the kernel refuses stays queued. */
   private static final int FLUSH_EVERY_BYTES = 64 * 1024;
 
+  /** Netty's name for the frame encoder the handshake adds; after it come inbound handlers only. */
+  private static final String FRAME_ENCODER = "wsencoder";
+
   /** How long a close frame may wait behind unread data before the TCP connection is dropped. */
   private static final long CLOSE_GRACE_SECONDS = 5;
 
@@ -55,6 +60,7 @@ final class Connection implements Outbound {
   private boolean closed;
   private SocketSession session;
   private Subscriber idSubscriber;
+  private ChannelOutboundInvoker frameWriter; // event loop only
 
   Connection(Channel channel, Serializer serializer, EndpointStats stats) {
     this.channel = channel;
@@ -190,7 +196,7 @@ final class Connection implements Outbound {
         }
         unflushed += frame.readableBytes();
         stats.messagesOut.increment();
-        channel.write(frame, channel.voidPromise());
+        frameWriter().write(frame, channel.voidPromise());
         if (unflushed >= FLUSH_EVERY_BYTES) {
           flushOrOverflow();
           unflushed = 0;
@@ -205,6 +211,22 @@ final class Connection implements Outbound {
   }
 
   /**
+   * Where pre-built frames enter the pipeline: the frame encoder's context, so each write goes
+   * straight to the socket instead of walking the pipeline and being type-checked by the encoder (a
+   * per-frame cost in fan-out); the channel itself until the encoder is there.
+   */
+  private ChannelOutboundInvoker frameWriter() {
+    if (frameWriter == null) {
+      ChannelHandlerContext encoder = channel.pipeline().context(FRAME_ENCODER);
+      if (encoder == null) {
+        return channel;
+      }
+      frameWriter = encoder;
+    }
+    return frameWriter;
+  }
+
+  /**
    * Flushes; what the kernel did not take stays in Netty's buffer. A client with more than {@code
    * maxOutboundBytes} (Netty's high watermark) unread <em>behind the frame it is reading</em> is
    * not keeping up: drop what is queued and close with 1013 rather than grow the heap (issue 7).
@@ -213,7 +235,7 @@ final class Connection implements Outbound {
    * only a backlog behind it can close the socket.
    */
   private void flushOrOverflow() {
-    channel.flush();
+    frameWriter().flush();
     // A closed channel is never writable: only a live one that stopped reading is a slow reader.
     // Writable means under the limit counting everything, so the walk below runs only beyond it.
     if (!channel.isWritable() && channel.isActive() && !closing) {
