@@ -87,7 +87,9 @@ public final class NotificationsChannel implements Channel {
   public void handleInfo(Object message, ChannelSocket socket) {
     if (message instanceof AfterJoin) {
       socket.push("user_info", Map.of("user_name", name));
-      socket.push("presence_state", lobby.presence().list(LOBBY));
+      // The lobby's list is shared by everyone joining in the same few ms (one copy and one
+      // encoding, not one per join); this channel is subscribed by now, as listShared requires.
+      lobby.presence().listShared(LOBBY, state -> socket.push("presence_state", state));
     } else if (message instanceof Broadcast broadcast) {
       // Direct notifications arrive on the personal topic; push them as a lobby event.
       socket.push(broadcast.event(), broadcast.payload());

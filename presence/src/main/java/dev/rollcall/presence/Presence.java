@@ -3,6 +3,7 @@ package dev.rollcall.presence;
 import dev.rollcall.channels.ChannelSocket;
 import dev.rollcall.pubsub.PubSub;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Who is on a topic (Phoenix.Presence), for channels. Reads come from this node's replicated view
@@ -18,6 +19,8 @@ import java.util.Map;
  * // in a channel, after join:
  * presence.track(socket, userName, Map.of("online_at", now));
  * socket.push("presence_state", presence.list(socket.topic()));
+ * // or, for a topic many clients join at once (one list shared by the joiners of a window):
+ * presence.listShared(socket.topic(), state -> socket.push("presence_state", state));
  * }</pre>
  */
 public interface Presence extends AutoCloseable {
@@ -66,6 +69,27 @@ public interface Presence extends AutoCloseable {
 
   /** {@code {key: {"metas": [...]}}} for everyone present on {@code topic}, on every node. */
   Map<String, Map<String, Object>> list(String topic);
+
+  /**
+   * Calls {@code whenListed} once with {@link #list} of {@code topic}, taken a short while after
+   * this call (the presence's diff window; at once if it is zero) and shared with every other
+   * caller for {@code topic} in that while: one list and one JSON encoding for all the clients that
+   * join a busy topic together, where {@link #list} costs O(presences) per call.
+   *
+   * <p>For a joiner's {@code presence_state}: call it from a channel that is already subscribed to
+   * {@code topic} (after join), and push the list from {@code whenListed}. The list is never older
+   * than this call, so it holds every change whose {@code presence_diff} was sent before the
+   * channel subscribed, which the client will never see: a list taken before the subscription could
+   * miss a change whose diff went out in between, and the client would never learn it. Diffs sent
+   * between the subscription and the list hold changes the list already has; phoenix.js buffers
+   * diffs until the state arrives and applies joins and leaves by {@code phx_ref}, so they are
+   * no-ops. {@code whenListed} runs on the thread that sends this presence's diffs, so a list
+   * pushed from it reaches the client before any diff sent after the list was taken. It must not
+   * block, and must not change the map (immutable).
+   */
+  default void listShared(String topic, Consumer<Map<String, Map<String, Object>>> whenListed) {
+    whenListed.accept(list(topic));
+  }
 
   /** {@code {"metas": [...]}} for {@code key} on {@code topic}, or an empty map. */
   Map<String, Object> get(String topic, String key);

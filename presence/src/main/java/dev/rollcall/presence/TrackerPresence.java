@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 
 /**
  * {@link Presence} on a {@link Tracker}: channels are owners (by {@link ChannelSocket#id()}),
@@ -19,13 +20,15 @@ import java.util.concurrent.ScheduledExecutorService;
  * topic's local subscribers (Phoenix.Presence).
  *
  * <p>Threading: thread-safe; reads and changes run on the caller's thread and never wait on the
- * tracker's; diffs are sent by a scheduler thread of its own (or at once when the window is zero).
+ * tracker's; diffs and shared lists are sent by a scheduler thread of its own (or at once when the
+ * window is zero).
  */
 public final class TrackerPresence implements Presence {
   private final Tracker tracker;
   private final PresenceFetch fetch;
   private final ScheduledExecutorService diffScheduler;
   private final DiffCoalescer diffs;
+  private final SharedListing sharedLists;
 
   /** Owners whose channel end is already hooked to {@link #untrackAll}. */
   private final Set<String> hooked = ConcurrentHashMap.newKeySet();
@@ -48,6 +51,9 @@ public final class TrackerPresence implements Presence {
             DiffCoalescer.Timer.of(diffScheduler),
             this::render);
     this.tracker = Tracker.start(pubSub, config.tracker(), diffs::add);
+    // Same thread as the diffs: a shared list is pushed before any diff sent after it was taken.
+    this.sharedLists =
+        new SharedListing(config.diffWindow(), DiffCoalescer.Timer.of(diffScheduler), this::list);
   }
 
   /** Starts presence on this node; {@code fetch} enriches what is listed and diffed. */
@@ -107,6 +113,11 @@ public final class TrackerPresence implements Presence {
   public Map<String, Map<String, Object>> list(String topic) {
     // One copy of the view; its values already are {"metas": [...]} and carry their JSON.
     return fetch.fetch(topic, tracker.presences(topic));
+  }
+
+  @Override
+  public void listShared(String topic, Consumer<Map<String, Map<String, Object>>> whenListed) {
+    sharedLists.request(topic, whenListed);
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.rollcall.presence.PresenceConfig;
 import dev.rollcall.presence.PresenceFetch;
 import dev.rollcall.presence.TrackerPresence;
 import dev.rollcall.pubsub.LocalPubSub;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -38,23 +39,33 @@ public class PresenceStateBenchmark {
   private final Serializer v2 = V2JsonSerializer.INSTANCE;
   private LocalPubSub pubSub;
   private TrackerPresence presence;
+  private TrackerPresence immediate;
+  private Map<String, Map<String, Object>> shared;
 
   @Setup(Level.Trial)
   public void trackHeroes() {
     pubSub = new LocalPubSub("node-a");
     presence = TrackerPresence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
+    immediate =
+        TrackerPresence.start(
+            new LocalPubSub("node-b"),
+            PresenceConfig.defaults().withDiffWindow(Duration.ZERO),
+            PresenceFetch.IDENTITY);
     for (int i = 0; i < heroes; i++) {
       // The dispatch app's meta: the name drawn for the hero and when it came online.
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put("online_at", String.valueOf(1_795_866_031L + i));
       meta.put("user_name", "Captain Marvelous Falcon " + i);
       presence.track("channel-" + i, LOBBY, "Captain Marvelous Falcon " + i, meta);
+      immediate.track("channel-" + i, LOBBY, "Captain Marvelous Falcon " + i, meta);
     }
+    immediate.listShared(LOBBY, state -> shared = state);
   }
 
   @TearDown(Level.Trial)
   public void stop() {
     presence.close();
+    immediate.close();
     pubSub.close();
   }
 
@@ -64,9 +75,28 @@ public class PresenceStateBenchmark {
     return presence.list(LOBBY);
   }
 
-  /** A joiner's {@code presence_state}: list and encode, as NotificationsChannel does. */
+  /** A joiner's {@code presence_state} made alone: list and encode (before listShared). */
   @Benchmark
   public byte[] presenceState() {
     return v2.encode(new Message("1", null, LOBBY, "presence_state", presence.list(LOBBY))).bytes();
+  }
+
+  /**
+   * What one window of joiners pays once with {@code listShared}: the list and its encoding. (The
+   * zero diff window of {@link #immediate} lists at once, on this thread.)
+   */
+  @Benchmark
+  public Object sharedList() {
+    Object[] listed = new Object[1];
+    immediate.listShared(LOBBY, state -> listed[0] = state);
+    return listed[0];
+  }
+
+  /**
+   * What each joiner of a window pays with {@code listShared}: its frame, copying the shared JSON.
+   */
+  @Benchmark
+  public byte[] presenceStateShared() {
+    return v2.encode(new Message("1", null, LOBBY, "presence_state", shared)).bytes();
   }
 }
