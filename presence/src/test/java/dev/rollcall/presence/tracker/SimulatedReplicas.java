@@ -169,6 +169,12 @@ final class SimulatedReplicas {
   }
 
   private void apply(int index, MergeResult result) {
+    // a replica's own entries change only by its local operations, never by what peers say
+    Replica self = states[index].replica();
+    assertThat(result.joins()).as("joins of own entries").noneMatch(e -> e.replica().equals(self));
+    assertThat(result.leaves())
+        .as("leaves of own entries")
+        .noneMatch(e -> e.replica().equals(self));
     for (Entry left : result.leaves()) {
       assertThat(views[index].remove(Dot.of(left))).as("a leave of a listed entry").isNotNull();
     }

@@ -357,6 +357,29 @@ class TrackerStateTest {
   }
 
   @Test
+  void aReplicaNeverTakesBackItsOwnRemovedEntryFromAStalePeer() {
+    TrackerState[] s = meshed(A, B);
+    s[0].join("lobby", "alice", "owner1", meta("r1"));
+    s[1].merge(s[0].delta());
+    s[0].resetDelta();
+    s[0].leaveAll("owner1");
+    // B has not heard the leave yet, and even sees A go down and up meanwhile
+    s[1].replicaDown(A);
+    s[1].replicaUp(A);
+    assertThat(keys(s[1].online())).containsExactly("alice");
+    // whatever B says about A's old entry, A neither lists it nor reports it again
+    assertThat(s[0].merge(s[1].extract()).isEmpty()).isTrue();
+    assertThat(s[0].merge(s[1].extract(A, null)).isEmpty()).isTrue();
+    assertThat(s[0].merge(s[1].extract(B, null)).isEmpty()).isTrue();
+    s[1].join("lobby", "bob", "owner2", meta("r2"));
+    MergeResult fromB = s[0].merge(s[1].delta());
+    assertThat(fromB.leaves()).isEmpty();
+    assertThat(keys(fromB.joins())).containsExactly("bob");
+    assertThat(keys(s[0].online())).containsExactly("bob");
+    assertThat(s[0].entries(A)).isEmpty();
+  }
+
+  @Test
   void unknownReplicasAreIgnored() {
     TrackerState a = new TrackerState(A);
     TrackerState b = new TrackerState(B);
