@@ -3,6 +3,7 @@ package dev.rollcall.channels;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How an {@link Endpoint} serves: address, socket path and the limits every connection gets.
@@ -108,6 +109,11 @@ public record EndpointConfig(
       throw new IllegalArgumentException(
           "maxQueuedInbound must be at least 2 (reading resumes at half), got " + maxQueuedInbound);
     }
+    if (maxQueuedInboundTotal < 2) {
+      throw new IllegalArgumentException(
+          "maxQueuedInboundTotal must be at least 2 (reading resumes at half), got "
+              + maxQueuedInboundTotal);
+    }
   }
 
   /** Queued inbound messages at or below which a paused socket is read again: half the bound. */
@@ -136,322 +142,131 @@ public record EndpointConfig(
   }
 
   public EndpointConfig withHost(String host) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.host = host);
   }
 
   public EndpointConfig withPort(int port) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.port = port);
   }
 
   public EndpointConfig withSocketPath(String socketPath) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.socketPath = socketPath);
   }
 
   public EndpointConfig withIdleTimeout(Duration idleTimeout) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.idleTimeout = idleTimeout);
   }
 
   public EndpointConfig withMaxFrameBytes(int maxFrameBytes) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.maxFrameBytes = maxFrameBytes);
   }
 
   public EndpointConfig withMaxChannelsPerSocket(int maxChannelsPerSocket) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.maxChannelsPerSocket = maxChannelsPerSocket);
   }
 
   public EndpointConfig withAllowedOrigins(List<String> allowedOrigins) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.allowedOrigins = allowedOrigins);
   }
 
   public EndpointConfig withShutdownTimeout(Duration shutdownTimeout) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.shutdownTimeout = shutdownTimeout);
   }
 
   public EndpointConfig withMaxConnections(int maxConnections) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.maxConnections = maxConnections);
   }
 
   public EndpointConfig withMaxMessagesPerSecond(int maxMessagesPerSecond) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.maxMessagesPerSecond = maxMessagesPerSecond);
   }
 
   public EndpointConfig withMessageBurst(int messageBurst) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.messageBurst = messageBurst);
   }
 
   public EndpointConfig withMaxOutboundBytes(int maxOutboundBytes) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.maxOutboundBytes = maxOutboundBytes);
   }
 
   public EndpointConfig withMaxTopicLength(int maxTopicLength) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.maxTopicLength = maxTopicLength);
   }
 
   public EndpointConfig withMaxPayloadDepth(int maxPayloadDepth) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.maxPayloadDepth = maxPayloadDepth);
   }
 
   public EndpointConfig withMaxQueuedInbound(int maxQueuedInbound) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.maxQueuedInbound = maxQueuedInbound);
   }
 
   public EndpointConfig withMaxQueuedInboundTotal(int maxQueuedInboundTotal) {
-    return new EndpointConfig(
-        host,
-        port,
-        socketPath,
-        idleTimeout,
-        maxFrameBytes,
-        maxChannelsPerSocket,
-        allowedOrigins,
-        shutdownTimeout,
-        maxConnections,
-        maxMessagesPerSecond,
-        messageBurst,
-        maxOutboundBytes,
-        maxTopicLength,
-        maxPayloadDepth,
-        maxQueuedInbound,
-        maxQueuedInboundTotal);
+    return edit(draft -> draft.maxQueuedInboundTotal = maxQueuedInboundTotal);
+  }
+
+  private EndpointConfig edit(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.build();
+  }
+
+  /** A mutable copy for one {@code with…} change; the record's constructor validates the result. */
+  private static final class Draft {
+    private String host;
+    private int port;
+    private String socketPath;
+    private Duration idleTimeout;
+    private int maxFrameBytes;
+    private int maxChannelsPerSocket;
+    private List<String> allowedOrigins;
+    private Duration shutdownTimeout;
+    private int maxConnections;
+    private int maxMessagesPerSecond;
+    private int messageBurst;
+    private int maxOutboundBytes;
+    private int maxTopicLength;
+    private int maxPayloadDepth;
+    private int maxQueuedInbound;
+    private int maxQueuedInboundTotal;
+
+    Draft(EndpointConfig config) {
+      host = config.host;
+      port = config.port;
+      socketPath = config.socketPath;
+      idleTimeout = config.idleTimeout;
+      maxFrameBytes = config.maxFrameBytes;
+      maxChannelsPerSocket = config.maxChannelsPerSocket;
+      allowedOrigins = config.allowedOrigins;
+      shutdownTimeout = config.shutdownTimeout;
+      maxConnections = config.maxConnections;
+      maxMessagesPerSecond = config.maxMessagesPerSecond;
+      messageBurst = config.messageBurst;
+      maxOutboundBytes = config.maxOutboundBytes;
+      maxTopicLength = config.maxTopicLength;
+      maxPayloadDepth = config.maxPayloadDepth;
+      maxQueuedInbound = config.maxQueuedInbound;
+      maxQueuedInboundTotal = config.maxQueuedInboundTotal;
+    }
+
+    EndpointConfig build() {
+      return new EndpointConfig(
+          host,
+          port,
+          socketPath,
+          idleTimeout,
+          maxFrameBytes,
+          maxChannelsPerSocket,
+          allowedOrigins,
+          shutdownTimeout,
+          maxConnections,
+          maxMessagesPerSecond,
+          messageBurst,
+          maxOutboundBytes,
+          maxTopicLength,
+          maxPayloadDepth,
+          maxQueuedInbound,
+          maxQueuedInboundTotal);
+    }
   }
 }
