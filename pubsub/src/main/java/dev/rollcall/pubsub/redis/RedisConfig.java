@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -103,68 +104,71 @@ public record RedisConfig(
   }
 
   public RedisConfig withUri(String uri) {
-    return new RedisConfig(
-        uri,
-        node,
-        channelPrefix,
-        reconnectMin,
-        reconnectMax,
-        connectTimeout,
-        commandTimeout,
-        keepAliveIdle,
-        publishBacklog);
+    return edit(draft -> draft.uri = uri);
   }
 
   public RedisConfig withNode(String node) {
-    return new RedisConfig(
-        uri,
-        node,
-        channelPrefix,
-        reconnectMin,
-        reconnectMax,
-        connectTimeout,
-        commandTimeout,
-        keepAliveIdle,
-        publishBacklog);
+    return edit(draft -> draft.node = node);
   }
 
   public RedisConfig withChannelPrefix(String channelPrefix) {
-    return new RedisConfig(
-        uri,
-        node,
-        channelPrefix,
-        reconnectMin,
-        reconnectMax,
-        connectTimeout,
-        commandTimeout,
-        keepAliveIdle,
-        publishBacklog);
+    return edit(draft -> draft.channelPrefix = channelPrefix);
   }
 
   public RedisConfig withReconnect(Duration reconnectMin, Duration reconnectMax) {
-    return new RedisConfig(
-        uri,
-        node,
-        channelPrefix,
-        reconnectMin,
-        reconnectMax,
-        connectTimeout,
-        commandTimeout,
-        keepAliveIdle,
-        publishBacklog);
+    return edit(
+        draft -> {
+          draft.reconnectMin = reconnectMin;
+          draft.reconnectMax = reconnectMax;
+        });
   }
 
   public RedisConfig withPublishBacklog(int publishBacklog) {
-    return new RedisConfig(
-        uri,
-        node,
-        channelPrefix,
-        reconnectMin,
-        reconnectMax,
-        connectTimeout,
-        commandTimeout,
-        keepAliveIdle,
-        publishBacklog);
+    return edit(draft -> draft.publishBacklog = publishBacklog);
+  }
+
+  private RedisConfig edit(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.build();
+  }
+
+  /** A mutable copy for one {@code with…} change; the record's constructor validates the result. */
+  private static final class Draft {
+    private String uri;
+    private String node;
+    private String channelPrefix;
+    private Duration reconnectMin;
+    private Duration reconnectMax;
+    private Duration connectTimeout;
+    private Duration commandTimeout;
+    private Duration keepAliveIdle;
+    private int publishBacklog;
+
+    Draft(RedisConfig config) {
+      uri = config.uri;
+      node = config.node;
+      channelPrefix = config.channelPrefix;
+      reconnectMin = config.reconnectMin;
+      reconnectMax = config.reconnectMax;
+      connectTimeout = config.connectTimeout;
+      commandTimeout = config.commandTimeout;
+      keepAliveIdle = config.keepAliveIdle;
+      publishBacklog = config.publishBacklog;
+    }
+
+    RedisConfig build() {
+      return new RedisConfig(
+          uri,
+          node,
+          channelPrefix,
+          reconnectMin,
+          reconnectMax,
+          connectTimeout,
+          commandTimeout,
+          keepAliveIdle,
+          publishBacklog);
+    }
   }
 
   /** {@code <host>-<6 hex digits>}: unique per process start, readable in logs. */
