@@ -153,16 +153,23 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
         session.pubSub().subscribe(topic, this);
         reply(ref, "ok", ok.response());
       }
-      case JoinResult.Error error -> reply(ref, "error", error.response());
-      case null -> reply(ref, "error", Map.of("reason", "join crashed"));
+      case JoinResult.Error error -> refuse(ref, error.response());
+      case null -> refuse(ref, Map.of("reason", "join crashed"));
     }
     if (replacedJoinRef != null) {
       // Phoenix order for a duplicate join: the new join's reply first, then the old one's close.
       session.outbound().write(closeFrame(replacedJoinRef, Message.CLOSE));
     }
-    if (!joined) {
-      end(ExitReason.STOPPED);
-    }
+  }
+
+  /**
+   * Ends the refused channel before its error reply goes out: the socket forgets the topic (on the
+   * outbound queue, ahead of the reply), so a message the client sends there after reading the
+   * refusal is unmatched, never handed to this ended process and silently dropped.
+   */
+  private void refuse(String ref, Object response) {
+    end(ExitReason.STOPPED);
+    reply(ref, "error", response);
   }
 
   private void handleIn(Message message) {
