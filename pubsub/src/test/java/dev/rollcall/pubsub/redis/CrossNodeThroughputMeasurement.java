@@ -31,36 +31,16 @@ public final class CrossNodeThroughputMeasurement {
 
   private static void measure(RedisServerProcess redis, boolean warmup) throws Exception {
     List<RedisPubSub> nodes = new ArrayList<>();
-    String prefix = "bench-" + System.nanoTime();
     List<AtomicLong> counts = new ArrayList<>();
     try {
-      for (String name : List.of("a", "b", "c")) {
-        var node =
-            new RedisPubSub(
-                RedisConfig.defaults()
-                    .withUri(redis.uri())
-                    .withNode(name)
-                    .withChannelPrefix(prefix),
-                List.of(new TextCodec()));
-        nodes.add(node);
-        var count = new AtomicLong();
-        counts.add(count);
-        node.subscribe("notifications:lobby", delivery -> count.incrementAndGet());
-      }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (nodes.stream().anyMatch(n -> n.health() != RedisHealth.UP)) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("nodes did not connect");
-        }
-        Thread.sleep(10);
-      }
+      startNodes(redis, "notifications:lobby", nodes, counts);
       String body = "{\"body\":\"" + "m".repeat(120) + "\",\"timestamp\":1764331200123}";
       long start = System.nanoTime();
       for (int i = 0; i < MESSAGES; i++) {
         nodes.get(0).broadcast("notifications:lobby", body);
       }
       long sent = System.nanoTime();
-      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (counts.stream().anyMatch(c -> c.get() < MESSAGES) && System.nanoTime() < deadline) {
         Thread.sleep(1);
       }
@@ -87,29 +67,9 @@ public final class CrossNodeThroughputMeasurement {
   private static void measureDirectFromManyThreads(RedisServerProcess redis, boolean warmup)
       throws Exception {
     List<RedisPubSub> nodes = new ArrayList<>();
-    String prefix = "bench-" + System.nanoTime();
     List<AtomicLong> counts = new ArrayList<>();
     try {
-      for (String name : List.of("a", "b", "c")) {
-        var node =
-            new RedisPubSub(
-                RedisConfig.defaults()
-                    .withUri(redis.uri())
-                    .withNode(name)
-                    .withChannelPrefix(prefix),
-                List.of(new TextCodec()));
-        nodes.add(node);
-        var count = new AtomicLong();
-        counts.add(count);
-        node.subscribe("notifications:hero", delivery -> count.incrementAndGet());
-      }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (nodes.stream().anyMatch(n -> n.health() != RedisHealth.UP)) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("nodes did not connect");
-        }
-        Thread.sleep(10);
-      }
+      startNodes(redis, "notifications:hero", nodes, counts);
       String body = "{\"body\":\"" + "m".repeat(120) + "\",\"timestamp\":1764331200123}";
       int perThread = MESSAGES / THREADS;
       var go = new java.util.concurrent.CountDownLatch(1);
@@ -130,7 +90,7 @@ public final class CrossNodeThroughputMeasurement {
       }
       long sent = System.nanoTime();
       long expected = (long) perThread * THREADS;
-      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (counts.get(1).get() + counts.get(2).get() < expected && System.nanoTime() < deadline) {
         Thread.sleep(1);
       }
@@ -150,6 +110,33 @@ public final class CrossNodeThroughputMeasurement {
       }
     } finally {
       nodes.forEach(RedisPubSub::close);
+    }
+  }
+
+  /**
+   * Nodes a, b and c on a fresh channel prefix, each counting what reaches it on {@code topic};
+   * returns once all three are connected.
+   */
+  private static void startNodes(
+      RedisServerProcess redis, String topic, List<RedisPubSub> nodes, List<AtomicLong> counts)
+      throws InterruptedException {
+    String prefix = "bench-" + System.nanoTime();
+    for (String name : List.of("a", "b", "c")) {
+      var node =
+          new RedisPubSub(
+              RedisConfig.defaults().withUri(redis.uri()).withNode(name).withChannelPrefix(prefix),
+              List.of(new TextCodec()));
+      nodes.add(node);
+      var count = new AtomicLong();
+      counts.add(count);
+      node.subscribe(topic, delivery -> count.incrementAndGet());
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (nodes.stream().anyMatch(n -> n.health() != RedisHealth.UP)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("nodes did not connect");
+      }
+      Thread.sleep(10);
     }
   }
 }
