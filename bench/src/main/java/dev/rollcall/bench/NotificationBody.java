@@ -1,6 +1,6 @@
 package dev.rollcall.bench;
 
-import dev.rollcall.channels.client.JsonScan;
+import dev.rollcall.client.JsonScan;
 
 /**
  * The send time in a notification payload's {@code "body":"bench:<nanos>"}, read by scanning the

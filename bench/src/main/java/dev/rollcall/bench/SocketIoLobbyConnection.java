@@ -1,12 +1,12 @@
 package dev.rollcall.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rollcall.channels.client.ClientListener;
-import dev.rollcall.channels.client.ClientSocket;
-import dev.rollcall.channels.client.CloseStatus;
-import dev.rollcall.channels.client.JsonScan;
-import dev.rollcall.channels.client.PhoenixClient;
-import dev.rollcall.channels.client.SocketOptions;
+import dev.rollcall.client.ClientListener;
+import dev.rollcall.client.ClientSocket;
+import dev.rollcall.client.CloseStatus;
+import dev.rollcall.client.JsonScan;
+import dev.rollcall.client.PhoenixClient;
+import dev.rollcall.client.SocketOptions;
 import io.netty.buffer.ByteBuf;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -3,12 +3,12 @@ package dev.rollcall.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rollcall.channels.client.ClientConfig;
-import dev.rollcall.channels.client.ClientListener;
-import dev.rollcall.channels.client.ClientSocket;
-import dev.rollcall.channels.client.PhoenixClient;
-import dev.rollcall.channels.client.SocketOptions;
-import dev.rollcall.channels.protocol.Message;
+import dev.rollcall.client.ClientConfig;
+import dev.rollcall.client.ClientListener;
+import dev.rollcall.client.ClientSocket;
+import dev.rollcall.client.PhoenixClient;
+import dev.rollcall.client.SocketOptions;
+import dev.rollcall.protocol.Message;
 import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;

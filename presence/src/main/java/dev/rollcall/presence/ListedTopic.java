@@ -1,6 +1,6 @@
 package dev.rollcall.presence;
 
-import dev.rollcall.channels.protocol.EncodedJson;
+import dev.rollcall.protocol.EncodedJson;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.Map;

@@ -3,9 +3,9 @@ package dev.rollcall.presence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rollcall.channels.Broadcast;
-import dev.rollcall.channels.protocol.EncodedJson;
 import dev.rollcall.presence.tracker.Tracker;
 import dev.rollcall.presence.tracker.TrackerConfig;
+import dev.rollcall.protocol.EncodedJson;
 import dev.rollcall.pubsub.LocalPubSub;
 import java.time.Duration;
 import java.util.ArrayList;

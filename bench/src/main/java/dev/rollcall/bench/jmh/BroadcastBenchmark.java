@@ -1,7 +1,7 @@
 package dev.rollcall.bench.jmh;
 
-import dev.rollcall.channels.protocol.Message;
-import dev.rollcall.channels.protocol.V2JsonSerializer;
+import dev.rollcall.protocol.Message;
+import dev.rollcall.protocol.V2JsonSerializer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;

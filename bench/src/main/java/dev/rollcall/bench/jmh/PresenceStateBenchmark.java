@@ -1,11 +1,11 @@
 package dev.rollcall.bench.jmh;
 
-import dev.rollcall.channels.protocol.Message;
-import dev.rollcall.channels.protocol.Serializer;
-import dev.rollcall.channels.protocol.V2JsonSerializer;
 import dev.rollcall.presence.PresenceConfig;
 import dev.rollcall.presence.PresenceFetch;
 import dev.rollcall.presence.TrackerPresence;
+import dev.rollcall.protocol.Message;
+import dev.rollcall.protocol.Serializer;
+import dev.rollcall.protocol.V2JsonSerializer;
 import dev.rollcall.pubsub.LocalPubSub;
 import java.time.Duration;
 import java.util.LinkedHashMap;

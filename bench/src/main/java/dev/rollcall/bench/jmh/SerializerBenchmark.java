@@ -1,10 +1,10 @@
 package dev.rollcall.bench.jmh;
 
-import dev.rollcall.channels.protocol.Message;
-import dev.rollcall.channels.protocol.ProtocolException;
-import dev.rollcall.channels.protocol.ReplyPayload;
-import dev.rollcall.channels.protocol.Serializer;
-import dev.rollcall.channels.protocol.V2JsonSerializer;
+import dev.rollcall.protocol.Message;
+import dev.rollcall.protocol.ProtocolException;
+import dev.rollcall.protocol.ReplyPayload;
+import dev.rollcall.protocol.Serializer;
+import dev.rollcall.protocol.V2JsonSerializer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,7 +41,7 @@ public class SerializerBenchmark {
             "1", "1", "notifications:lobby", Message.REPLY, new ReplyPayload("ok", Map.of()));
     binaryPush = new Message("1", null, "room:1", "blob", new byte[64]);
     clientBinaryPush =
-        dev.rollcall.channels.protocol.ClientSerializer.INSTANCE
+        dev.rollcall.protocol.ClientSerializer.INSTANCE
             .encode(new Message("1", "2", "room:1", "blob", new byte[64]))
             .bytes();
   }

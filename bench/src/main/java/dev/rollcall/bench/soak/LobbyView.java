@@ -1,8 +1,8 @@
 package dev.rollcall.bench.soak;
 
-import dev.rollcall.channels.client.ClientListener;
-import dev.rollcall.channels.client.ClientSocket;
-import dev.rollcall.channels.protocol.Message;
+import dev.rollcall.client.ClientListener;
+import dev.rollcall.client.ClientSocket;
+import dev.rollcall.protocol.Message;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

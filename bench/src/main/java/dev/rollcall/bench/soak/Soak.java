@@ -1,9 +1,9 @@
 package dev.rollcall.bench.soak;
 
-import dev.rollcall.channels.client.ClientConfig;
-import dev.rollcall.channels.client.ClientSocket;
-import dev.rollcall.channels.client.PhoenixClient;
-import dev.rollcall.channels.client.SocketOptions;
+import dev.rollcall.client.ClientConfig;
+import dev.rollcall.client.ClientSocket;
+import dev.rollcall.client.PhoenixClient;
+import dev.rollcall.client.SocketOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package dev.rollcall.bench.soak;
 
-import dev.rollcall.channels.client.ClientListener;
-import dev.rollcall.channels.client.ClientSocket;
-import dev.rollcall.channels.client.CloseStatus;
-import dev.rollcall.channels.client.PhoenixClient;
-import dev.rollcall.channels.client.SocketOptions;
-import dev.rollcall.channels.protocol.Message;
+import dev.rollcall.client.ClientListener;
+import dev.rollcall.client.ClientSocket;
+import dev.rollcall.client.CloseStatus;
+import dev.rollcall.client.PhoenixClient;
+import dev.rollcall.client.SocketOptions;
+import dev.rollcall.protocol.Message;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.rollcall.channels.channel;
 
 import dev.rollcall.channels.ExitReason;
-import dev.rollcall.channels.protocol.Message;
+import dev.rollcall.protocol.Message;
 
 /** What a {@link ChannelProcess} mailbox holds; each one is handled by one callback. */
 sealed interface Mail {

@@ -1,8 +1,8 @@
 package dev.rollcall.channels.channel;
 
 import dev.rollcall.channels.Broadcast;
-import dev.rollcall.channels.protocol.Message;
-import dev.rollcall.channels.protocol.Serializer;
+import dev.rollcall.protocol.Message;
+import dev.rollcall.protocol.Serializer;
 import dev.rollcall.pubsub.Delivery;
 
 /**

@@ -1,6 +1,6 @@
 package dev.rollcall.channels.transport;
 
-import dev.rollcall.channels.protocol.Serializer;
+import dev.rollcall.protocol.Serializer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;

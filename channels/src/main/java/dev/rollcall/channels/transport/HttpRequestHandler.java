@@ -3,7 +3,7 @@ package dev.rollcall.channels.transport;
 import dev.rollcall.channels.ConnectInfo;
 import dev.rollcall.channels.ConnectResult;
 import dev.rollcall.channels.HttpRoute;
-import dev.rollcall.channels.protocol.Serializer;
+import dev.rollcall.protocol.Serializer;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;

@@ -9,7 +9,7 @@ import dev.rollcall.channels.Socket;
 import dev.rollcall.channels.channel.ChannelCounters;
 import dev.rollcall.channels.channel.CloseCodes;
 import dev.rollcall.channels.channel.SocketSession;
-import dev.rollcall.channels.protocol.Serializer;
+import dev.rollcall.protocol.Serializer;
 import dev.rollcall.pubsub.LocalPubSub;
 import dev.rollcall.pubsub.PubSub;
 import dev.rollcall.pubsub.Subscriber;

@@ -1,8 +1,8 @@
 package dev.rollcall.channels.transport;
 
 import dev.rollcall.channels.channel.CloseCodes;
-import dev.rollcall.channels.protocol.Message;
-import dev.rollcall.channels.protocol.ProtocolException;
+import dev.rollcall.protocol.Message;
+import dev.rollcall.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;

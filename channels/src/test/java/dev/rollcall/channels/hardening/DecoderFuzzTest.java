@@ -3,12 +3,12 @@ package dev.rollcall.channels.hardening;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
-import dev.rollcall.channels.protocol.Message;
-import dev.rollcall.channels.protocol.ProtocolException;
-import dev.rollcall.channels.protocol.Serializer;
-import dev.rollcall.channels.protocol.V1JsonSerializer;
-import dev.rollcall.channels.protocol.V2JsonSerializer;
 import dev.rollcall.channels.testing.Vsn;
+import dev.rollcall.protocol.Message;
+import dev.rollcall.protocol.ProtocolException;
+import dev.rollcall.protocol.Serializer;
+import dev.rollcall.protocol.V1JsonSerializer;
+import dev.rollcall.protocol.V2JsonSerializer;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCasesMode;

@@ -1,10 +1,10 @@
 package dev.rollcall.dispatch.cluster;
 
-import dev.rollcall.channels.client.ClientListener;
-import dev.rollcall.channels.client.ClientSocket;
-import dev.rollcall.channels.client.PhoenixClient;
-import dev.rollcall.channels.client.SocketOptions;
-import dev.rollcall.channels.protocol.Message;
+import dev.rollcall.client.ClientListener;
+import dev.rollcall.client.ClientSocket;
+import dev.rollcall.client.PhoenixClient;
+import dev.rollcall.client.SocketOptions;
+import dev.rollcall.protocol.Message;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -306,7 +306,7 @@ public final class Tracker implements AutoCloseable {
   /**
    * {@code key -> {"metas": [...]}} of everyone listed on {@code topic}, as {@code presence_state}
    * carries it: a mutable copy whose values are immutable and encode to JSON once however often
-   * they are listed (see {@link dev.rollcall.channels.protocol.EncodedJson}).
+   * they are listed (see {@link dev.rollcall.protocol.EncodedJson}).
    */
   public Map<String, Map<String, Object>> presences(String topic) {
     return view.presences(topic);

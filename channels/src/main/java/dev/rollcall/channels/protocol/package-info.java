@@ -1,6 +1,0 @@
-/**
- * The Phoenix Channels wire protocol: {@link dev.rollcall.channels.protocol.Message} and the
- * serializers for V1 (JSON objects), V2 (JSON arrays) and V2 binary frames. Pure: no I/O, no Netty.
- * Shared by the server, the test client and the load generator.
- */
-package dev.rollcall.channels.protocol;
