@@ -30,7 +30,10 @@ final class SimulatedReplicas {
   private final List<Message> network = new ArrayList<>();
   private int refs;
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({
+    "unchecked",
+    "rawtypes"
+  }) // generic arrays cannot be created without a raw type
   SimulatedReplicas(int size) {
     states = new TrackerState[size];
     views = new Map[size];
