@@ -8,7 +8,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Objects;
 
 /**
  * Carries {@link Broadcast}s between nodes (register it with a node-crossing PubSub). The payload
@@ -23,15 +22,9 @@ public final class BroadcastCodec implements MessageCodec {
   private static final int JSON = 0;
   private static final int BINARY = 1;
 
-  private final ObjectMapper mapper;
+  private final ObjectMapper mapper = new ObjectMapper();
 
-  public BroadcastCodec() {
-    this(new ObjectMapper());
-  }
-
-  public BroadcastCodec(ObjectMapper mapper) {
-    this.mapper = Objects.requireNonNull(mapper, "mapper");
-  }
+  public BroadcastCodec() {}
 
   @Override
   public String kind() {

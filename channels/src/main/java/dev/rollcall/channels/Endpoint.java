@@ -1,6 +1,7 @@
 package dev.rollcall.channels;
 
 import dev.rollcall.pubsub.PubSub;
+import java.util.ServiceLoader;
 
 /**
  * Serves one {@link Socket} over WebSocket at {@code socketPath + "/websocket"}, plus plain HTTP
@@ -10,8 +11,14 @@ import dev.rollcall.pubsub.PubSub;
  */
 public interface Endpoint extends AutoCloseable {
 
+  /**
+   * A new builder of the endpoint implementation this module provides (found as a service, so this
+   * API does not name its implementation).
+   */
   static Builder builder() {
-    return new dev.rollcall.channels.transport.NettyEndpoint.Builder();
+    return ServiceLoader.load(Builder.class, Endpoint.class.getClassLoader())
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no Endpoint.Builder provider on the path"));
   }
 
   /** The bound port (useful with port 0). */
@@ -43,6 +50,7 @@ public interface Endpoint extends AutoCloseable {
   @Override
   void close();
 
+  /** Configures and starts an endpoint; one builder starts one endpoint. */
   interface Builder {
     Builder config(EndpointConfig config);
 

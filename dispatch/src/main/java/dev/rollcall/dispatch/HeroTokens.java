@@ -2,7 +2,7 @@ package dev.rollcall.dispatch;
 
 import dev.rollcall.channels.ConnectInfo;
 import dev.rollcall.channels.ConnectResult;
-import dev.rollcall.channels.token.Token;
+import dev.rollcall.channels.Token;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rollcall.channels.ConnectInfo;
 import dev.rollcall.channels.ConnectResult;
-import dev.rollcall.channels.token.Token;
+import dev.rollcall.channels.Token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

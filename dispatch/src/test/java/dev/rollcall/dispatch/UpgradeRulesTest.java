@@ -2,7 +2,7 @@ package dev.rollcall.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rollcall.channels.token.Token;
+import dev.rollcall.channels.Token;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -20,7 +20,7 @@ import java.util.Objects;
  * (the payload runs to the end). The two magic bytes tell garbage from an envelope; the version
  * comes next so a future layout can change everything after it.
  */
-public record RedisEnvelope(
+record RedisEnvelope(
     Mode mode, String sender, long instance, String topic, String codecKind, byte[] payload) {
 
   /** The only layout this release writes and reads. */

@@ -1,9 +1,6 @@
-package dev.rollcall.channels.transport;
+package dev.rollcall.bench.probe;
 
 import dev.rollcall.channels.Endpoint;
-import dev.rollcall.channels.EndpointConfig;
-import dev.rollcall.channels.testing.Recorder;
-import dev.rollcall.channels.testing.TestSocket;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -11,32 +8,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Measures the server heap per idle WebSocket (numbers for docs/architecture.md, not a test): an
- * endpoint in this JVM, N clients in a separate Node process (src/test/js/tools/idle-clients.mjs),
- * heap after full GC before and after they connect, divided by N. Run with {@code java -cp ...
- * dev.rollcall.channels.transport.IdleMemoryProbe [N]} from the channels module directory.
+ * Measures the server heap per idle WebSocket (the figures in docs/architecture.md): an endpoint in
+ * this JVM, N clients in a separate Node process ({@code
+ * channels/src/test/js/tools/idle-clients.mjs}), heap after full GC before and after they connect,
+ * divided by N. Run from the repository root, after {@code ./rollcall-bench --help} has built the
+ * jar: {@code java -Drollcall.root=. -cp 'bench/target/rollcall-bench.jar:bench/target/lib/*'
+ * dev.rollcall.bench.probe.IdleMemoryProbe [N]}.
  */
 public final class IdleMemoryProbe {
   private IdleMemoryProbe() {}
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-    try (Endpoint endpoint =
-        Endpoint.builder()
-            .config(EndpointConfig.defaults().withHost("127.0.0.1").withPort(0))
-            .socket(TestSocket.create(new Recorder()))
-            .start()) {
+    try (Endpoint endpoint = ProbeServer.start()) {
       for (boolean join : new boolean[] {false, true}) {
         long before = heapAfterGc();
         ProcessBuilder builder =
             new ProcessBuilder("node", "tools/idle-clients.mjs")
-                .directory(Path.of("src/test/js").toFile())
+                .directory(ProbeServer.nodeClients().toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder
-            .environment()
-            .put(
-                "ROLLCALL_URL",
-                "ws://127.0.0.1:" + endpoint.port() + "/socket/websocket?vsn=2.0.0");
+        builder.environment().put("ROLLCALL_URL", ProbeServer.url(endpoint));
         builder.environment().put("N", Integer.toString(n));
         builder.environment().put("JOIN", join ? "1" : "0");
         Process clients = builder.start();

@@ -1,4 +1,4 @@
-package dev.rollcall.channels.token;
+package dev.rollcall.channels;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,22 +1,18 @@
-package dev.rollcall.channels.transport;
+package dev.rollcall.bench.probe;
 
 import dev.rollcall.channels.Broadcast;
 import dev.rollcall.channels.Endpoint;
-import dev.rollcall.channels.EndpointConfig;
-import dev.rollcall.channels.testing.Recorder;
-import dev.rollcall.channels.testing.TestSocket;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Rough fan-out numbers (not a test, not a benchmark of record): N Node clients joined on one topic
- * (src/test/js/tools/fanout-clients.mjs), B broadcasts published at once, deliveries per second
- * from the first to the last frame the clients saw. The Node process shares the 2 cores and is
- * likely the bottleneck, so this is a lower bound. Run like IdleMemoryProbe: {@code FanoutProbe [N]
- * [B]}.
+ * ({@code channels/src/test/js/tools/fanout-clients.mjs}), B broadcasts published at once,
+ * deliveries per second from the first to the last frame the clients saw. The Node process shares
+ * the 2 cores and is likely the bottleneck, so this is a lower bound. Run like IdleMemoryProbe:
+ * {@code FanoutProbe [N] [B]}.
  */
 public final class FanoutProbe {
   private FanoutProbe() {}
@@ -24,18 +20,12 @@ public final class FanoutProbe {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
     int b = args.length > 1 ? Integer.parseInt(args[1]) : 100;
-    try (Endpoint endpoint =
-        Endpoint.builder()
-            .config(EndpointConfig.defaults().withHost("127.0.0.1").withPort(0))
-            .socket(TestSocket.create(new Recorder()))
-            .start()) {
+    try (Endpoint endpoint = ProbeServer.start()) {
       ProcessBuilder builder =
           new ProcessBuilder("node", "tools/fanout-clients.mjs")
-              .directory(Path.of("src/test/js").toFile())
+              .directory(ProbeServer.nodeClients().toFile())
               .redirectError(ProcessBuilder.Redirect.INHERIT);
-      builder
-          .environment()
-          .put("ROLLCALL_URL", "ws://127.0.0.1:" + endpoint.port() + "/socket/websocket?vsn=2.0.0");
+      builder.environment().put("ROLLCALL_URL", ProbeServer.url(endpoint));
       builder.environment().put("N", Integer.toString(n));
       builder.environment().put("B", Integer.toString(b));
       Process clients = builder.start();

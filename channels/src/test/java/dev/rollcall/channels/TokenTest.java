@@ -1,10 +1,10 @@
-package dev.rollcall.channels.token;
+package dev.rollcall.channels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rollcall.channels.token.Token.Reason;
-import dev.rollcall.channels.token.Token.Verification;
+import dev.rollcall.channels.Token.Reason;
+import dev.rollcall.channels.Token.Verification;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
