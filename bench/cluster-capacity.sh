@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Cluster capacity (issue 6): heroes spread over N launcher nodes with one real Redis, every node's
-# presence list holding all of them. Not part of CI; one run, bounded in time, everything it started
+# Cluster capacity (docs/benchmarks.md): heroes spread over N launcher nodes with one real Redis,
+# every node's presence list holding all of them. Not part of CI; one run, bounded in time, everything it started
 # is killed on exit (trap), also on Ctrl-C or at the time limit.
 #   bench/cluster-capacity.sh [nodes=6] [heroes=10000] [ramp-rate=500]
 # Environment (optional):

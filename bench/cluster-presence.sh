@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The replication half of cluster capacity (issue 6), without sockets: N trackers over one real
-# redis-server track H presences between them until every node's list holds all of them, then one
+# The replication half of cluster capacity (docs/benchmarks.md), without sockets: N trackers over
+# one real redis-server track H presences between them until every node's list holds all of them, then one
 # node crashes. See ClusterPresenceCapacity. Bounded; redis-server is killed on exit.
 #   bench/cluster-presence.sh [nodes=6] [presences=100000] [tracks-per-second=20000]
 set -euo pipefail

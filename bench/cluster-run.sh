@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The direct and storm scenarios against a cluster (issue 6: "cluster: the direct and storm
-# scenarios against 3 nodes with Redis"): one real redis-server and N dispatch nodes on free loopback
-# ports, then rollcall-bench with every node's URL (heroes spread round-robin). Not part of CI; one
+# The direct and storm scenarios against a cluster (docs/benchmarks.md): one real redis-server and
+# N dispatch nodes (3 by default) on free loopback ports, then rollcall-bench with every node's URL
+# (heroes spread round-robin). Not part of CI; one
 # run, bounded in time; everything it started is killed on exit (trap), Ctrl-C or time limit included.
 #   bench/cluster-run.sh direct|storm [heroes=1000] [rate=2000] [nodes=3]
 # Environment (optional):

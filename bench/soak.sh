@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The soak of issue 7 item 5 (not part of CI): Redis + 2 launcher nodes + churning heroes.
+# The soak (not part of CI; docs/operations.md): Redis + 2 launcher nodes + churning heroes.
 #   bench/soak.sh [--duration 10m] [--heroes 5000] [--ramp 60s] [--hold 20s] [--notify-chance 0.02]
 #                 [--sample 15s] [--node-jvm "-Xmx1g -XX:+UseG1GC"]
 # Needs redis-server on PATH. Builds the dispatch and bench jars when they are missing.

@@ -1,5 +1,5 @@
-// Exact V2 frames of the dispatch app, compared with what Phoenix 1.7 sends for the same app
-// (shared/reference/phoenix-wire-samples.md). Raw `ws`, no phoenix client in between.
+// Exact V2 frames of the dispatch app, compared with frames captured from a real Phoenix 1.7
+// server running the same app. Raw `ws`, no phoenix client in between.
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
 import WebSocket from "ws";

@@ -75,7 +75,7 @@ record BenchOptions(
         --burst B           fanout: instead of --rate, B broadcasts sent at once by B/25
                             heroes (under Rollcall's 100 messages/s per socket), after warm-up
                             bursts; deliveries/s from the first send to the last delivery
-                            (DESIGN.md: --connections 1000 --burst 100; default 0: off)
+                            (the fan-out target: --connections 1000 --burst 100; default 0: off)
         --workers N         worker processes sharing the connections (default: enough for
                             19,500 connections each, the open-file limit here being 20,000)
         --sources N         loopback source addresses 127.0.0.2 ... to spread connections over

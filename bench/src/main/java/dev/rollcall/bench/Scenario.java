@@ -2,7 +2,7 @@ package dev.rollcall.bench;
 
 import java.util.Locale;
 
-/** The load shapes of issue 6, each one command. */
+/** The load shapes of docs/benchmarks.md, each one command. */
 enum Scenario {
   /** N idle heroes joined and tracked; reports server memory per connection. */
   CAPACITY("N idle heroes join the lobby and stay; server heap and RSS per connection"),

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  *     kernel buffers together at ~10 KB per connection)
  * @param maxMessagesPerSecond steady rate of a socket's token bucket; a frame without a token gets
  *     {@code {"reason":"rate_limited"}}, and a socket still over the limit after one more second's
- *     worth of refused frames is closed with 1008 (issue 7)
+ *     worth of refused frames is closed with 1008, so one client cannot starve the others
  * @param messageBurst bucket capacity; at least {@code maxChannelsPerSocket} so a reconnecting
  *     client can rejoin all its channels at once
  * @param maxOutboundBytes bytes a socket may have queued for a client that does not read; beyond it

@@ -142,7 +142,10 @@ public final class DispatchApp implements AutoCloseable {
       ActiveDispatcher activeDispatcher,
       AutoCloseable lease) {
 
-    /** The longest the cluster goes without a dispatcher after its node dies (issue 5: ≤ 5 s). */
+    /**
+     * The longest the cluster goes without a dispatcher after its node dies: ≤ 5 s, the
+     * failure-detection target.
+     */
     static final Duration DISPATCHER_LEASE = Duration.ofSeconds(3);
 
     static Cluster open(LaunchOptions options) {

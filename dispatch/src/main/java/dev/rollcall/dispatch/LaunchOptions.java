@@ -90,7 +90,7 @@ public record LaunchOptions(
   /**
    * The endpoint's origin allow-list (empty: no check). Production, i.e. listening beyond loopback,
    * checks by default, as Phoenix's {@code check_origin} does, so a page on another site cannot
-   * open sockets with its visitors' browsers (issue 7).
+   * open sockets with its visitors' browsers.
    */
   public List<String> allowedOrigins() {
     if (origins != null) {

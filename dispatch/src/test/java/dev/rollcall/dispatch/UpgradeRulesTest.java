@@ -16,9 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dispatch app's auth rules at the HTTP upgrade (issue 7 item 2), against the running app:
- * forged and expired hero tokens get 403, origins outside {@code --origin} get 403, and the origin
- * check is on by default when the app listens beyond loopback.
+ * The dispatch app's auth rules at the HTTP upgrade, against the running app: forged and expired
+ * hero tokens get 403, origins outside {@code --origin} get 403, and the origin check is on by
+ * default when the app listens beyond loopback.
  */
 class UpgradeRulesTest {
   private static final String SECRET = "a test secret that is long enough for the hero tokens";

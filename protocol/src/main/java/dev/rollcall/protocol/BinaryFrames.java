@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The V2 binary frame layouts (phoenix-behaviour.md §1.4): every header field is one unsigned byte,
- * every string field UTF-8 of at most 255 bytes, the payload is the rest of the frame. Stateless.
+ * The V2 binary frame layouts, as Phoenix and phoenix.js write them: every header field is one
+ * unsigned byte, every string field UTF-8 of at most 255 bytes, the payload is the rest of the
+ * frame. Stateless.
  *
  * <pre>
  * push      client → server  0, len(join_ref), len(ref), len(topic), len(event), join_ref, ref, topic, event, payload

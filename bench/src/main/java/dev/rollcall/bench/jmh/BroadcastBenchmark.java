@@ -18,9 +18,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * One broadcast to N subscribers: encoded once and shared (Phoenix's fastlane, DESIGN.md) versus
- * encoded for each subscriber. The per-subscriber work stops at the frame handed to the socket; the
- * write itself is the same in both and is left out.
+ * One broadcast to N subscribers: encoded once and shared (Phoenix's fastlane) versus encoded for
+ * each subscriber. The per-subscriber work stops at the frame handed to the socket; the write
+ * itself is the same in both and is left out.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

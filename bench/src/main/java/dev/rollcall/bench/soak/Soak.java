@@ -16,10 +16,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The soak (issue 7 item 5): Redis, two launcher nodes, {@code --heroes} churning heroes for {@code
- * --duration}; node resources printed every {@code --sample}; at the end the presence roster seen
- * on each node is compared with the heroes that are joined, then every hero leaves and the nodes'
- * heap, threads and file descriptors are compared with their idle baseline.
+ * The soak: Redis, two launcher nodes, {@code --heroes} churning heroes for {@code --duration};
+ * node resources printed every {@code --sample}; at the end the presence roster seen on each node
+ * is compared with the heroes that are joined, then every hero leaves and the nodes' heap, threads
+ * and file descriptors are compared with their idle baseline.
  *
  * <p>Exit status 0 when the roster was exact on both nodes and everything came back down, 1
  * otherwise. Run by {@code bench/soak.sh}.

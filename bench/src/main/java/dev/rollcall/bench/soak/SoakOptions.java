@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * How long and how hard a soak runs.
  *
- * @param duration how long heroes churn (the issue asks for 10 minutes)
+ * @param duration how long heroes churn (10 minutes by default)
  * @param heroes concurrent heroes, each one connection at a time
  * @param ramp heroes start spread over this time (a real crowd does not arrive in one instant)
  * @param hold longest time a hero stays joined before leaving (each stay is random up to this)

@@ -253,10 +253,10 @@ final class Connection implements Outbound, ReadGate {
   /**
    * Flushes; what the kernel did not take stays in Netty's buffer. A client with more than {@code
    * maxOutboundBytes} (Netty's high watermark) unread <em>behind the frame it is reading</em> is
-   * not keeping up: drop what is queued and close with 1013 rather than grow the heap (issue 7).
-   * The frame being written does not count, so one frame larger than the limit (the {@code
-   * presence_state} of a 40k-hero lobby is over 4 MB) still reaches a client that reads it, and
-   * only a backlog behind it can close the socket.
+   * not keeping up: drop what is queued and close with 1013 rather than grow the heap. The frame
+   * being written does not count, so one frame larger than the limit (the {@code presence_state} of
+   * a 40k-hero lobby is over 4 MB) still reaches a client that reads it, and only a backlog behind
+   * it can close the socket.
    */
   private void flushOrOverflow() {
     frameWriter().flush();

@@ -17,9 +17,9 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * The decoders against mutations of valid frames (issue 7 item 3): every input decodes to a message
- * or fails with a {@link ProtocolException} (which the transport turns into close code 1007), and a
- * decoded message can be encoded again (the echo a channel might send back).
+ * The decoders against mutations of valid frames: every input decodes to a message or fails with a
+ * {@link ProtocolException} (which the transport turns into close code 1007), and a decoded message
+ * can be encoded again (the echo a channel might send back).
  */
 class DecoderFuzzTest {
 

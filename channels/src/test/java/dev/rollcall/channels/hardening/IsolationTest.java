@@ -25,10 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Crash isolation under load (issue 7 item 4). Each test keeps other channels busy with round trips
- * while one channel or socket misbehaves, prints their latencies, and asserts only what shows
- * isolation: the others' replies keep arriving while the misbehaviour is still going on. The rate
- * limit is lifted so the misbehaviour itself, not the limiter, is what is measured.
+ * Crash isolation under load: one misbehaving channel must not delay the others. Each test keeps
+ * other channels busy with round trips while one channel or socket misbehaves, prints their
+ * latencies, and asserts only what shows isolation: the others' replies keep arriving while the
+ * misbehaviour is still going on. The rate limit is lifted so the misbehaviour itself, not the
+ * limiter, is what is measured.
  */
 class IsolationTest {
   private static final Vsn V = Vsn.V2;

@@ -9,8 +9,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The limits of issue 7 item 1 that LimitsTest does not show: payload depth (configurable, and the
- * parser's own ceiling) and a configured frame size, each with its outcome.
+ * The limits of {@code EndpointConfig} that LimitsTest does not show: payload depth (configurable,
+ * and the parser's own ceiling) and a configured frame size, each with its outcome.
  */
 class PayloadAndFrameLimitsTest {
 

@@ -29,8 +29,8 @@ import net.jqwik.api.Example;
 import net.jqwik.api.RandomGenerator;
 
 /**
- * Issue 7 item 3: random and mutated frames (see {@link FuzzFrames}) on many short-lived sockets of
- * a running server while two well-behaved clients chat on another topic.
+ * Random and mutated frames (see {@link FuzzFrames}) on many short-lived sockets of a running
+ * server while two well-behaved clients chat on another topic.
  *
  * <p>Asserted: every fuzzing socket whose framing stays intact either still answers a heartbeat or
  * was closed with a defined code (1007 undecodable, 1008 over the rate, 1009 too big; 1002 for

@@ -12,7 +12,7 @@ import dev.rollcall.channels.testing.WsClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The per-socket and per-node limits of EndpointConfig (issue 7), each with its outcome. */
+/** The per-socket and per-node limits of EndpointConfig, each with its outcome. */
 class LimitsTest {
 
   @Test

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Three real launcher JVMs on one real Redis behave as one system (issue 5 item 4). Each test
+ * Three real launcher JVMs on one real Redis behave as one system (docs/cluster.md). Each test
  * starts its own Redis and nodes, bounds its run time, and kills everything it started.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
