@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rollcall.presence.Presence.Result;
-import dev.rollcall.presence.tracker.TrackerCodec;
-import dev.rollcall.presence.tracker.TrackerConfig;
 import dev.rollcall.pubsub.redis.RedisConfig;
 import dev.rollcall.pubsub.redis.RedisPubSub;
 import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
@@ -58,7 +56,7 @@ class PresenceOverRedisTest {
             .withNode(name)
             .withChannelPrefix(prefix)
             .withReconnect(Duration.ofMillis(50), Duration.ofMillis(400));
-    RedisPubSub pubSub = new RedisPubSub(config, List.of(new TrackerCodec()));
+    RedisPubSub pubSub = new RedisPubSub(config);
     resources.add(pubSub);
     Presence presence = Presence.start(pubSub, FAST);
     resources.add(presence);

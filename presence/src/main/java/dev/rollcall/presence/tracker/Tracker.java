@@ -1,6 +1,15 @@
 package dev.rollcall.presence.tracker;
 
 import dev.rollcall.presence.Presence.Result;
+import dev.rollcall.presence.TrackerConfig;
+import dev.rollcall.presence.crdt.Delta;
+import dev.rollcall.presence.crdt.Entry;
+import dev.rollcall.presence.crdt.MergeResult;
+import dev.rollcall.presence.crdt.PresenceMeta;
+import dev.rollcall.presence.crdt.Replica;
+import dev.rollcall.presence.crdt.ReplicaStatus;
+import dev.rollcall.presence.crdt.Snapshot;
+import dev.rollcall.presence.crdt.TrackerState;
 import dev.rollcall.pubsub.Delivery;
 import dev.rollcall.pubsub.PubSub;
 import dev.rollcall.pubsub.Subscriber;
@@ -92,6 +101,7 @@ public final class Tracker implements AutoCloseable {
 
   /** Starts a replica on this node; {@code listener} hears every change it observes. */
   public static Tracker start(PubSub pubSub, TrackerConfig config, TrackerListener listener) {
+    pubSub.register(new TrackerCodec());
     Tracker tracker = new Tracker(pubSub, config, listener, System::nanoTime);
     pubSub.subscribe(tracker.topic, tracker.subscriber);
     long period = config.broadcastPeriod().toNanos();

@@ -169,6 +169,10 @@ public final class SimulatedNetwork implements AutoCloseable {
       }
     }
 
+    /** Tracker messages always cross encoded by {@link TrackerCodec}; nothing else crosses. */
+    @Override
+    public void register(MessageCodec codec) {}
+
     @Override
     public int subscriberCount(String topic) {
       return local.subscriberCount(topic);

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rollcall.presence.Presence.Result;
+import dev.rollcall.presence.TrackerConfig;
+import dev.rollcall.presence.crdt.PresenceMeta;
+import dev.rollcall.presence.crdt.Replica;
+import dev.rollcall.presence.crdt.TrackerState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

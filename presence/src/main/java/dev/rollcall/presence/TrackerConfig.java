@@ -1,10 +1,10 @@
-package dev.rollcall.presence.tracker;
+package dev.rollcall.presence;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link Tracker} gossips and when it gives up on a silent peer.
+ * How presence's tracker gossips between nodes and when it gives up on a silent peer.
  *
  * <p>Defaults (see docs/presence.md): a heartbeat every second, carrying the delta when there is
  * one and sent even when idle, so silence means failure. A peer silent for 3 s is down (its

@@ -1,9 +1,8 @@
-package dev.rollcall.presence;
+package dev.rollcall.presence.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rollcall.channels.Broadcast;
-import dev.rollcall.presence.tracker.KeyedMeta;
 import dev.rollcall.pubsub.LocalPubSub;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.rollcall.presence.tracker;
+package dev.rollcall.presence.crdt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

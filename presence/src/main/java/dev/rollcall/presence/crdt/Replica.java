@@ -1,4 +1,4 @@
-package dev.rollcall.presence.tracker;
+package dev.rollcall.presence.crdt;
 
 import java.util.Objects;
 

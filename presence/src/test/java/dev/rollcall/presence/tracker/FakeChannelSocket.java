@@ -1,4 +1,4 @@
-package dev.rollcall.presence;
+package dev.rollcall.presence.tracker;
 
 import dev.rollcall.channels.ChannelSocket;
 import dev.rollcall.channels.ExitReason;

@@ -1,4 +1,4 @@
-package dev.rollcall.presence;
+package dev.rollcall.presence.tracker;
 
 import dev.rollcall.protocol.EncodedJson;
 import java.util.AbstractMap;

@@ -1,4 +1,4 @@
-package dev.rollcall.presence.tracker;
+package dev.rollcall.presence.crdt;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
@@ -13,7 +13,7 @@ import java.util.Set;
  * connection. Lookups scan, which is fine for the few fields a meta has. Null values are allowed
  * (JSON null). Immutable, so thread-safe.
  */
-final class CompactMap extends AbstractMap<String, Object> {
+public final class CompactMap extends AbstractMap<String, Object> {
   private final Object[] keysAndValues;
 
   /** {@code keysAndValues} alternates distinct String keys and their values; not copied. */
@@ -21,7 +21,7 @@ final class CompactMap extends AbstractMap<String, Object> {
     this.keysAndValues = keysAndValues;
   }
 
-  static CompactMap of(Map<String, Object> map) {
+  public static CompactMap of(Map<String, Object> map) {
     Object[] array = new Object[map.size() * 2];
     int i = 0;
     for (Map.Entry<String, Object> field : map.entrySet()) {

@@ -1,14 +1,11 @@
-package dev.rollcall.bench.presence;
+package dev.rollcall.presence.tracker;
 
 import dev.rollcall.presence.PresenceConfig;
 import dev.rollcall.presence.PresenceFetch;
-import dev.rollcall.presence.TrackerPresence;
-import dev.rollcall.presence.tracker.PresenceMeta;
-import dev.rollcall.presence.tracker.Replica;
-import dev.rollcall.presence.tracker.Snapshot;
-import dev.rollcall.presence.tracker.TrackerCodec;
-import dev.rollcall.presence.tracker.TrackerMessage;
-import dev.rollcall.presence.tracker.TrackerState;
+import dev.rollcall.presence.crdt.PresenceMeta;
+import dev.rollcall.presence.crdt.Replica;
+import dev.rollcall.presence.crdt.Snapshot;
+import dev.rollcall.presence.crdt.TrackerState;
 import dev.rollcall.pubsub.LocalPubSub;
 import java.lang.management.ManagementFactory;
 import java.util.Map;

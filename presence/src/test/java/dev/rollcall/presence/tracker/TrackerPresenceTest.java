@@ -1,13 +1,15 @@
-package dev.rollcall.presence;
+package dev.rollcall.presence.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rollcall.channels.Broadcast;
 import dev.rollcall.channels.ExitReason;
+import dev.rollcall.presence.Presence;
 import dev.rollcall.presence.Presence.Result;
-import dev.rollcall.presence.tracker.SimulatedNetwork;
-import dev.rollcall.presence.tracker.TrackerConfig;
+import dev.rollcall.presence.PresenceConfig;
+import dev.rollcall.presence.PresenceFetch;
+import dev.rollcall.presence.TrackerConfig;
 import dev.rollcall.pubsub.PubSub;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.rollcall.presence.tracker;
+package dev.rollcall.presence.crdt;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,9 +18,9 @@ import java.util.TreeMap;
  * contiguous clock plus a {@link DotCloud cloud} of dots seen out of order). Pure: no I/O, no clock
  * reads, no threads.
  *
- * <p>Threading: mutable and not thread-safe; one thread owns it at a time (the {@link Tracker}'s).
- * Everything it hands out ({@link Delta}, {@link Snapshot}, {@link Entry}, lists) is immutable, so
- * it may be sent to other threads and nodes.
+ * <p>Threading: mutable and not thread-safe; one thread owns it at a time (the tracker's actor
+ * thread). Everything it hands out ({@link Delta}, {@link Snapshot}, {@link Entry}, lists) is
+ * immutable, so it may be sent to other threads and nodes.
  *
  * <p>Rules that make merge commutative, associative and idempotent:
  *

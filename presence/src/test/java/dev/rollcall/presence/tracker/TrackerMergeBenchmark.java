@@ -1,12 +1,10 @@
-package dev.rollcall.bench.presence;
+package dev.rollcall.presence.tracker;
 
-import dev.rollcall.presence.tracker.Delta;
-import dev.rollcall.presence.tracker.PresenceMeta;
-import dev.rollcall.presence.tracker.Replica;
-import dev.rollcall.presence.tracker.Snapshot;
-import dev.rollcall.presence.tracker.TrackerCodec;
-import dev.rollcall.presence.tracker.TrackerMessage;
-import dev.rollcall.presence.tracker.TrackerState;
+import dev.rollcall.presence.crdt.Delta;
+import dev.rollcall.presence.crdt.PresenceMeta;
+import dev.rollcall.presence.crdt.Replica;
+import dev.rollcall.presence.crdt.Snapshot;
+import dev.rollcall.presence.crdt.TrackerState;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,8 +1,9 @@
-package dev.rollcall.presence;
+package dev.rollcall.presence.tracker;
 
 import dev.rollcall.channels.ChannelSocket;
-import dev.rollcall.presence.tracker.KeyedMeta;
-import dev.rollcall.presence.tracker.Tracker;
+import dev.rollcall.presence.Presence;
+import dev.rollcall.presence.PresenceConfig;
+import dev.rollcall.presence.PresenceFetch;
 import dev.rollcall.pubsub.PubSub;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.rollcall.presence;
+package dev.rollcall.presence.tracker;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,10 +1,9 @@
-package dev.rollcall.presence;
+package dev.rollcall.presence.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rollcall.channels.Broadcast;
-import dev.rollcall.presence.tracker.Tracker;
-import dev.rollcall.presence.tracker.TrackerConfig;
+import dev.rollcall.presence.TrackerConfig;
 import dev.rollcall.protocol.EncodedJson;
 import dev.rollcall.pubsub.LocalPubSub;
 import java.time.Duration;

@@ -1,8 +1,7 @@
-package dev.rollcall.presence;
+package dev.rollcall.presence.tracker;
 
 import dev.rollcall.channels.Broadcast;
-import dev.rollcall.presence.tracker.KeyedMeta;
-import dev.rollcall.presence.tracker.PresenceMeta;
+import dev.rollcall.presence.crdt.PresenceMeta;
 import dev.rollcall.pubsub.PubSub;
 import java.time.Duration;
 import java.util.ArrayList;
