@@ -285,28 +285,6 @@ class TrackerClusterTest {
   }
 
   @Test
-  void withTheDefaultPeriodsACrashedNodesPresencesLeaveWellWithinFiveSeconds() {
-    // The defaults' promise (docs/presence.md): about 3-4 s; the bound here is generous.
-    Node a = node("a", TrackerConfig.defaults());
-    Node b = node("b", TrackerConfig.defaults());
-    String alice = ok(a.tracker.track("p1", TOPIC, "alice", Map.of()));
-    awaitEveryNodeLists(Map.of("alice", Set.of(alice)));
-
-    network.isolate("a");
-    nodes.remove(a);
-    long crashed = System.nanoTime();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(20))
-        .untilAsserted(() -> assertThat(b.listed(TOPIC)).isEmpty());
-    System.out.printf(
-        "crashed node's presences gone after %d ms (downPeriod %d ms)%n",
-        (System.nanoTime() - crashed) / 1_000_000,
-        TrackerConfig.defaults().downPeriod().toMillis());
-    a.tracker.close();
-  }
-
-  @Test
   void aGracefulShutdownRemovesPresencesAtOnce() {
     // A down period far beyond the wait: only the shutdown message can explain the leave.
     TrackerConfig slowDown =
