@@ -1,13 +1,11 @@
 package dev.rollcall.dispatch;
 
-import dev.rollcall.channels.BroadcastCodec;
 import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.EndpointConfig;
 import dev.rollcall.channels.Socket;
+import dev.rollcall.presence.Presence;
 import dev.rollcall.presence.PresenceConfig;
 import dev.rollcall.presence.PresenceFetch;
-import dev.rollcall.presence.TrackerPresence;
-import dev.rollcall.presence.tracker.TrackerCodec;
 import dev.rollcall.pubsub.LocalPubSub;
 import dev.rollcall.pubsub.PubSub;
 import dev.rollcall.pubsub.redis.RedisConfig;
@@ -15,7 +13,6 @@ import dev.rollcall.pubsub.redis.RedisLease;
 import dev.rollcall.pubsub.redis.RedisPubSub;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,7 +30,7 @@ public final class DispatchApp implements AutoCloseable {
 
   private final LaunchOptions options;
   private final Cluster cluster;
-  private final TrackerPresence presence;
+  private final Presence presence;
   private final Endpoint endpoint;
   private final NotificationsService service;
   private final AtomicBoolean stopping;
@@ -42,7 +39,7 @@ public final class DispatchApp implements AutoCloseable {
   private DispatchApp(
       LaunchOptions options,
       Cluster cluster,
-      TrackerPresence presence,
+      Presence presence,
       Endpoint endpoint,
       NotificationsService service,
       AtomicBoolean stopping) {
@@ -58,8 +55,7 @@ public final class DispatchApp implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Cluster cluster = Cluster.open(options);
     PubSub pubSub = cluster.pubSub();
-    TrackerPresence presence =
-        TrackerPresence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
+    Presence presence = Presence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
     var metrics = new DispatchMetrics();
     var names = new SuperheroNames();
     var lobby =
@@ -155,7 +151,7 @@ public final class DispatchApp implements AutoCloseable {
       }
       var config =
           RedisConfig.defaults().withUri(options.redis().toString()).withNode(options.node());
-      var redis = new RedisPubSub(config, List.of(new BroadcastCodec(), new TrackerCodec()));
+      var redis = new RedisPubSub(config);
       var lease = RedisLease.start(redis, "dispatcher", DISPATCHER_LEASE);
       return new Cluster(redis, () -> redis.health().label(), lease::isHeld, lease);
     }

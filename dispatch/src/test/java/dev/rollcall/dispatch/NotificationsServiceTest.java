@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.rollcall.channels.Broadcast;
+import dev.rollcall.presence.Presence;
 import dev.rollcall.presence.PresenceConfig;
 import dev.rollcall.presence.PresenceFetch;
-import dev.rollcall.presence.TrackerPresence;
 import dev.rollcall.pubsub.LocalPubSub;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,8 +25,8 @@ class NotificationsServiceTest {
   private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
 
   private final LocalPubSub pubSub = new LocalPubSub("n1");
-  private final TrackerPresence presence =
-      TrackerPresence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
+  private final Presence presence =
+      Presence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
   private final DispatchMetrics metrics = new DispatchMetrics();
   private final AtomicBoolean active = new AtomicBoolean(true);
   private final NotificationsService service =

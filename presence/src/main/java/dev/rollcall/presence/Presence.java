@@ -27,12 +27,12 @@ public interface Presence extends AutoCloseable {
 
   /** Starts presence on this node, replicating through {@code pubSub}. */
   static Presence start(PubSub pubSub, PresenceConfig config) {
-    return TrackerPresence.start(pubSub, config, PresenceFetch.IDENTITY);
+    return start(pubSub, config, PresenceFetch.IDENTITY);
   }
 
   /** Like {@link #start(PubSub, PresenceConfig)}, with Phoenix's {@code fetch/2} hook. */
   static Presence start(PubSub pubSub, PresenceConfig config, PresenceFetch fetch) {
-    return TrackerPresence.start(pubSub, config, fetch);
+    return PresenceProvider.installed().start(pubSub, config, fetch);
   }
 
   /**

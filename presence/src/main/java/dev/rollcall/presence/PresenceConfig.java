@@ -1,6 +1,5 @@
 package dev.rollcall.presence;
 
-import dev.rollcall.presence.tracker.TrackerConfig;
 import java.time.Duration;
 import java.util.Objects;
 

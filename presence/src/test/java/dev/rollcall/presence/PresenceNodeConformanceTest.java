@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.EndpointConfig;
 import dev.rollcall.channels.Socket;
-import dev.rollcall.presence.tracker.TrackerConfig;
 import dev.rollcall.pubsub.LocalPubSub;
 import dev.rollcall.testing.NodeSuite;
 import java.nio.file.Path;

@@ -3,10 +3,11 @@ package dev.rollcall.presence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rollcall.channels.Broadcast;
+import dev.rollcall.channels.Endpoint;
 import dev.rollcall.presence.Presence.Result;
-import dev.rollcall.presence.tracker.TrackerCodec;
-import dev.rollcall.presence.tracker.TrackerConfig;
 import dev.rollcall.pubsub.redis.RedisConfig;
+import dev.rollcall.pubsub.redis.RedisHealth;
 import dev.rollcall.pubsub.redis.RedisPubSub;
 import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,17 +54,23 @@ class PresenceOverRedisTest {
   }
 
   private Presence node(String name) {
+    RedisPubSub pubSub = pubSub(name);
+    Presence presence = Presence.start(pubSub, FAST);
+    resources.add(presence);
+    return presence;
+  }
+
+  /** A node's PubSub with no codec registered: the layers started on it bring their own. */
+  private RedisPubSub pubSub(String name) {
     RedisConfig config =
         RedisConfig.defaults()
             .withUri(redis.uri())
             .withNode(name)
             .withChannelPrefix(prefix)
             .withReconnect(Duration.ofMillis(50), Duration.ofMillis(400));
-    RedisPubSub pubSub = new RedisPubSub(config, List.of(new TrackerCodec()));
+    RedisPubSub pubSub = new RedisPubSub(config);
     resources.add(pubSub);
-    Presence presence = Presence.start(pubSub, FAST);
-    resources.add(presence);
-    return presence;
+    return pubSub;
   }
 
   private static String ok(Result result) {
@@ -103,6 +111,37 @@ class PresenceOverRedisTest {
 
     redis.restart();
     awaitKeys(all, Set.of("alice", "carol"));
+  }
+
+  @Test
+  void twoLayersOfAKindOnOnePubSubEachRegisterTheirCodecHarmlessly() {
+    // Two endpoints and two presences (another tracker name) per node, as two apps in one JVM.
+    RedisPubSub onA = pubSub("a");
+    RedisPubSub onB = pubSub("b");
+    List<Presence> lobby = new ArrayList<>();
+    List<Presence> staff = new ArrayList<>();
+    for (RedisPubSub pubSub : List.of(onA, onB)) {
+      Endpoint.builder().pubSub(pubSub);
+      Endpoint.builder().pubSub(pubSub);
+      lobby.add(Presence.start(pubSub, FAST));
+      staff.add(Presence.start(pubSub, FAST.withTracker(FAST.tracker().withName("staff"))));
+    }
+    lobby.forEach(resources::add);
+    staff.forEach(resources::add);
+    List<Object> heardOnB = new CopyOnWriteArrayList<>();
+    onB.subscribe("room:news", delivery -> heardOnB.add(delivery.message()));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> onA.health() == RedisHealth.UP && onB.health() == RedisHealth.UP);
+
+    ok(lobby.get(0).track("p1", TOPIC, "alice", Map.of()));
+    ok(staff.get(1).track("p2", TOPIC, "bob", Map.of()));
+    Broadcast news = new Broadcast("room:news", "headline", Map.of("text", "hello"));
+    onA.broadcast("room:news", news);
+
+    awaitKeys(lobby, Set.of("alice"));
+    awaitKeys(staff, Set.of("bob"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> heardOnB.contains(news));
   }
 
   @Test

@@ -102,6 +102,12 @@ public final class LocalPubSub implements PubSub {
     }
   }
 
+  /** Accepted and ignored: messages never leave the process, so nothing is ever encoded. */
+  @Override
+  public void register(MessageCodec codec) {
+    Objects.requireNonNull(codec, "codec");
+  }
+
   @Override
   public int subscriberCount(String topic) {
     Set<Subscriber> set = subscribers.get(topic);

@@ -7,8 +7,9 @@ package dev.rollcall.pubsub;
  * called on the publisher's thread (local messages) or on the implementation's I/O thread (remote
  * ones): subscribers must not block; they hand work to their own mailbox.
  *
- * <p>Messages that cross nodes must be of a type the implementation's {@link MessageCodec} knows.
- * Thread-safe.
+ * <p>Messages that cross nodes must be of a type a {@link #register registered} {@link
+ * MessageCodec} knows: each layer registers the codecs of its own messages when it starts on a
+ * PubSub. Thread-safe.
  */
 public interface PubSub extends AutoCloseable {
 
@@ -35,6 +36,15 @@ public interface PubSub extends AutoCloseable {
 
   /** Delivers to the subscribers of {@code topic} on the node named {@code node} only. */
   void directBroadcast(String node, String topic, Object message);
+
+  /**
+   * Teaches this PubSub to carry one layer's messages between nodes. Registering a codec of a class
+   * already registered is a no-op, so every layer (and every endpoint sharing one PubSub) registers
+   * its codecs when it starts without coordinating with the others; a codec of another class under
+   * a {@link MessageCodec#kind() kind} already taken is refused with an {@link
+   * IllegalArgumentException}. Implementations that never leave the process accept and ignore it.
+   */
+  void register(MessageCodec codec);
 
   /** Number of local subscribers of {@code topic} (for metrics and tests). */
   int subscriberCount(String topic);

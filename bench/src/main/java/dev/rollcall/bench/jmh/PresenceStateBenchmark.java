@@ -1,8 +1,8 @@
 package dev.rollcall.bench.jmh;
 
+import dev.rollcall.presence.Presence;
 import dev.rollcall.presence.PresenceConfig;
 import dev.rollcall.presence.PresenceFetch;
-import dev.rollcall.presence.TrackerPresence;
 import dev.rollcall.protocol.Message;
 import dev.rollcall.protocol.Serializer;
 import dev.rollcall.protocol.V2JsonSerializer;
@@ -38,16 +38,16 @@ public class PresenceStateBenchmark {
 
   private final Serializer v2 = V2JsonSerializer.INSTANCE;
   private LocalPubSub pubSub;
-  private TrackerPresence presence;
-  private TrackerPresence immediate;
+  private Presence presence;
+  private Presence immediate;
   private Map<String, Map<String, Object>> shared;
 
   @Setup(Level.Trial)
   public void trackHeroes() {
     pubSub = new LocalPubSub("node-a");
-    presence = TrackerPresence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
+    presence = Presence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
     immediate =
-        TrackerPresence.start(
+        Presence.start(
             new LocalPubSub("node-b"),
             PresenceConfig.defaults().withDiffWindow(Duration.ZERO),
             PresenceFetch.IDENTITY);

@@ -1,9 +1,7 @@
 package dev.rollcall.bench.presence;
 
-import dev.rollcall.channels.BroadcastCodec;
-import dev.rollcall.presence.tracker.Tracker;
-import dev.rollcall.presence.tracker.TrackerCodec;
-import dev.rollcall.presence.tracker.TrackerConfig;
+import dev.rollcall.presence.Presence;
+import dev.rollcall.presence.PresenceConfig;
 import dev.rollcall.pubsub.redis.RedisConfig;
 import dev.rollcall.pubsub.redis.RedisHealth;
 import dev.rollcall.pubsub.redis.RedisPubSub;
@@ -11,16 +9,16 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The replication half of the 100k cluster-capacity scenario, without sockets: {@code nodes}
- * trackers in this JVM, each with its own connection to a real Redis, track {@code entries}
- * presences on {@code notifications:lobby} between them (round robin, at {@code rate}/s), until
- * every node's list holds all of them. Prints the time until every list is complete, Redis messages
- * per join, heap per held entry (every node holds every entry, so the growth is divided by nodes ×
- * entries), and then how long the others take to drop a crashed node's entries. The WebSocket side
- * of the same scenario is {@code bench/cluster-capacity.sh}. Prints numbers, asserts nothing.
+ * presences (default config) in this JVM, each with its own connection to a real Redis, track
+ * {@code entries} presences on {@code notifications:lobby} between them (round robin, at {@code
+ * rate}/s), until every node's list holds all of them. Prints the time until every list is
+ * complete, Redis messages per join, heap per held entry (every node holds every entry, so the
+ * growth is divided by nodes × entries), and then how long the others take to drop a crashed node's
+ * entries. The WebSocket side of the same scenario is {@code bench/cluster-capacity.sh}. Prints
+ * numbers, asserts nothing.
  *
  * <p>Usage: {@code ClusterPresenceCapacity redis://127.0.0.1:PORT [nodes=6] [entries=100000]
  * [rate=20000]}; run with a fixed heap (e.g. {@code -Xms3g -Xmx3g}).
@@ -42,22 +40,13 @@ public final class ClusterPresenceCapacity {
     int rate = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
 
     List<RedisPubSub> nodes = new ArrayList<>();
-    List<Tracker> trackers = new ArrayList<>();
-    List<AtomicLong> held = new ArrayList<>();
+    List<Presence> presences = new ArrayList<>();
     try {
       for (int n = 0; n < nodeCount; n++) {
         RedisPubSub pubSub =
-            new RedisPubSub(
-                RedisConfig.defaults().withUri(redis).withNode("n" + (n + 1)),
-                List.of(new BroadcastCodec(), new TrackerCodec()));
+            new RedisPubSub(RedisConfig.defaults().withUri(redis).withNode("n" + (n + 1)));
         nodes.add(pubSub);
-        AtomicLong count = new AtomicLong();
-        held.add(count);
-        trackers.add(
-            Tracker.start(
-                pubSub,
-                TrackerConfig.defaults(),
-                (topic, joins, leaves) -> count.addAndGet(joins.size() - leaves.size())));
+        presences.add(Presence.start(pubSub, PresenceConfig.defaults()));
       }
       while (nodes.stream().anyMatch(node -> node.health() != RedisHealth.UP)) {
         Thread.sleep(10);
@@ -73,7 +62,7 @@ public final class ClusterPresenceCapacity {
           Thread.onSpinWait();
         }
         String hero = "Hero " + i;
-        trackers
+        presences
             .get(i % nodeCount)
             .track(
                 "socket-" + i,
@@ -82,12 +71,13 @@ public final class ClusterPresenceCapacity {
                 Map.of("online_at", String.valueOf(1_764_000_000 + i), "user_name", hero));
         if (i > 0 && i % (entries / 10) == 0) {
           System.out.printf(
-              "tracked %,d; lists hold %s%n", i, held.stream().map(AtomicLong::get).toList());
+              "tracked %,d; lists hold %s%n",
+              i, presences.stream().map(presence -> presence.list(LOBBY).size()).toList());
         }
       }
       long tracked = System.nanoTime();
       long deadline = tracked + 120_000_000_000L;
-      while (System.nanoTime() < deadline && !allHold(trackers, entries)) {
+      while (System.nanoTime() < deadline && !allHold(presences, entries)) {
         Thread.sleep(20);
       }
       long complete = System.nanoTime();
@@ -99,7 +89,7 @@ public final class ClusterPresenceCapacity {
           entries,
           (tracked - start) / 1e9,
           (double) rate,
-          allHold(trackers, entries),
+          allHold(presences, entries),
           (complete - tracked) / 1e9);
       System.out.printf(
           "Redis messages published by the nodes: %,d = %.3f per join (heartbeats included)%n",
@@ -119,7 +109,7 @@ public final class ClusterPresenceCapacity {
       int crashedEntries = (entries + nodeCount - 1 - crashed) / nodeCount;
       long crashAt = System.nanoTime();
       nodes.get(crashed).close();
-      List<Tracker> survivors = trackers.subList(0, crashed);
+      List<Presence> survivors = presences.subList(0, crashed);
       deadline = crashAt + 60_000_000_000L;
       while (System.nanoTime() < deadline && !allHold(survivors, entries - crashedEntries)) {
         Thread.sleep(20);
@@ -132,13 +122,13 @@ public final class ClusterPresenceCapacity {
           (System.nanoTime() - crashAt) / 1e9,
           allHold(survivors, entries - crashedEntries) ? "all lists exact" : "NOT converged");
     } finally {
-      trackers.forEach(Tracker::close);
+      presences.forEach(Presence::close);
       nodes.forEach(RedisPubSub::close);
     }
   }
 
-  private static boolean allHold(List<Tracker> trackers, int entries) {
-    return trackers.stream().allMatch(tracker -> tracker.list(LOBBY).size() == entries);
+  private static boolean allHold(List<Presence> presences, int entries) {
+    return presences.stream().allMatch(presence -> presence.list(LOBBY).size() == entries);
   }
 
   private static long published(List<RedisPubSub> nodes) {

@@ -1,9 +1,9 @@
 package dev.rollcall.bench.presence;
 
 import dev.rollcall.channels.Broadcast;
+import dev.rollcall.presence.Presence;
 import dev.rollcall.presence.PresenceConfig;
 import dev.rollcall.presence.PresenceFetch;
-import dev.rollcall.presence.TrackerPresence;
 import dev.rollcall.pubsub.Delivery;
 import dev.rollcall.pubsub.LocalPubSub;
 import dev.rollcall.pubsub.Subscriber;
@@ -91,7 +91,7 @@ public final class JoinStorm {
     LocalPubSub pubSub = new LocalPubSub("node-a");
     PresenceConfig config =
         PresenceConfig.defaults().withDiffWindow(window).withMaxDiffWindow(maxWindow);
-    TrackerPresence presence = TrackerPresence.start(pubSub, config, PresenceFetch.IDENTITY);
+    Presence presence = Presence.start(pubSub, config, PresenceFetch.IDENTITY);
     AtomicLong diffs = new AtomicLong();
     pubSub.subscribe(topic, delivery -> diffs.incrementAndGet());
     AtomicInteger complete = new AtomicInteger();

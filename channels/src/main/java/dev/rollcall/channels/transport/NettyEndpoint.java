@@ -1,6 +1,7 @@
 package dev.rollcall.channels.transport;
 
 import dev.rollcall.channels.Broadcast;
+import dev.rollcall.channels.BroadcastCodec;
 import dev.rollcall.channels.ConnectResult;
 import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.EndpointConfig;
@@ -317,6 +318,8 @@ public final class NettyEndpoint implements Endpoint {
     @Override
     public Endpoint.Builder pubSub(PubSub pubSub) {
       this.pubSub = Objects.requireNonNull(pubSub, "pubSub");
+      // Channels' broadcasts cross nodes: the layer that sends them teaches the PubSub their codec.
+      pubSub.register(new BroadcastCodec());
       return this;
     }
 

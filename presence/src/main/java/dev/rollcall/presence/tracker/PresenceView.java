@@ -1,5 +1,6 @@
 package dev.rollcall.presence.tracker;
 
+import dev.rollcall.presence.crdt.PresenceMeta;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,5 +1,8 @@
 package dev.rollcall.presence.tracker;
 
+import dev.rollcall.presence.crdt.Delta;
+import dev.rollcall.presence.crdt.Replica;
+import dev.rollcall.presence.crdt.Snapshot;
 import java.util.List;
 import java.util.Objects;
 

@@ -2,6 +2,7 @@ package dev.rollcall.presence.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rollcall.presence.crdt.PresenceMeta;
 import dev.rollcall.protocol.EncodedJson;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

@@ -27,11 +27,29 @@ public final class SimulatedNetwork implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("simulated-network").unstarted(r));
   private final MessageCodec codec = new TrackerCodec();
+  private final boolean immediate;
   private volatile double dropRate;
   private volatile double duplicateRate;
   private volatile long maxDelayMicros;
   public final AtomicLong sent = new AtomicLong();
   public final AtomicLong bytes = new AtomicLong();
+
+  /** A network with a wire thread, so messages arrive concurrently with what the nodes do. */
+  public SimulatedNetwork() {
+    this(false);
+  }
+
+  private SimulatedNetwork(boolean immediate) {
+    this.immediate = immediate;
+  }
+
+  /**
+   * A network that hands each message over on the sender's thread, for replicas on a {@link
+   * ManualClock}: the test's thread then runs everything, deterministically. No delays.
+   */
+  static SimulatedNetwork immediate() {
+    return new SimulatedNetwork(true);
+  }
 
   /** Faults for every message from now on. */
   public SimulatedNetwork faults(double dropRate, double duplicateRate, long maxDelayMillis) {
@@ -86,16 +104,19 @@ public final class SimulatedNetwork implements AutoCloseable {
     int copies = random.nextDouble() < duplicateRate ? 2 : 1;
     for (int i = 0; i < copies; i++) {
       Object delivered = carried;
-      long delay = maxDelayMicros == 0 ? 0 : random.nextLong(maxDelayMicros);
-      wire.schedule(
+      Runnable arrive =
           () -> {
             Node target = nodes.get(to);
             if (target != null && connected(from, to)) {
               target.local.deliver(new Delivery(topic, delivered, null));
             }
-          },
-          delay,
-          TimeUnit.MICROSECONDS);
+          };
+      if (immediate) {
+        arrive.run();
+        continue;
+      }
+      long delay = maxDelayMicros == 0 ? 0 : random.nextLong(maxDelayMicros);
+      wire.schedule(arrive, delay, TimeUnit.MICROSECONDS);
     }
   }
 
@@ -168,6 +189,10 @@ public final class SimulatedNetwork implements AutoCloseable {
         send(name, node, topic, message);
       }
     }
+
+    /** Tracker messages always cross encoded by {@link TrackerCodec}; nothing else crosses. */
+    @Override
+    public void register(MessageCodec codec) {}
 
     @Override
     public int subscriberCount(String topic) {

@@ -3,6 +3,9 @@ package dev.rollcall.presence.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rollcall.presence.crdt.PresenceMeta;
+import dev.rollcall.presence.crdt.Replica;
+import dev.rollcall.presence.crdt.TrackerState;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

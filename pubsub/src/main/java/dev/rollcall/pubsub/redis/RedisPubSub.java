@@ -21,7 +21,6 @@ import io.lettuce.core.resource.DefaultClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -110,13 +109,12 @@ public final class RedisPubSub implements PubSub {
 
   /**
    * Starts connecting in the background and returns at once (in {@link RedisHealth#DOWN} until the
-   * first connection is subscribed). {@code codecs} carry the message types of the layers above;
-   * more can be added with {@link #register}.
+   * first connection is subscribed). The layers above {@link #register} the codecs of their
+   * messages when they start on it.
    */
-  public RedisPubSub(RedisConfig config, Collection<? extends MessageCodec> codecs) {
+  public RedisPubSub(RedisConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     this.local = new LocalPubSub(config.node());
-    codecs.forEach(this::register);
     for (DropReason reason : DropReason.values()) {
       dropped.put(reason, new LongAdder());
     }
@@ -179,13 +177,21 @@ public final class RedisPubSub implements PubSub {
     runOnConnector(this::connect);
   }
 
-  /** Adds a codec; its {@link MessageCodec#kind()} must be new. */
+  @Override
   public void register(MessageCodec codec) {
     Objects.requireNonNull(codec, "codec");
-    if (codecsByKind.putIfAbsent(codec.kind(), codec) != null) {
-      throw new IllegalArgumentException("a codec of kind " + codec.kind() + " is registered");
+    MessageCodec known = codecsByKind.putIfAbsent(codec.kind(), codec);
+    if (known == null) {
+      codecs.add(codec);
+    } else if (known.getClass() != codec.getClass()) {
+      throw new IllegalArgumentException(
+          "codec kind "
+              + codec.kind()
+              + " is taken by "
+              + known.getClass().getName()
+              + ", cannot register "
+              + codec.getClass().getName());
     }
-    codecs.add(codec);
   }
 
   /** Called on the connector thread at every change of {@link #health()}. */

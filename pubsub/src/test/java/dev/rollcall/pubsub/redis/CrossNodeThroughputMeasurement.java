@@ -124,8 +124,8 @@ public final class CrossNodeThroughputMeasurement {
     for (String name : List.of("a", "b", "c")) {
       var node =
           new RedisPubSub(
-              RedisConfig.defaults().withUri(redis.uri()).withNode(name).withChannelPrefix(prefix),
-              List.of(new TextCodec()));
+              RedisConfig.defaults().withUri(redis.uri()).withNode(name).withChannelPrefix(prefix));
+      node.register(new TextCodec());
       nodes.add(node);
       var count = new AtomicLong();
       counts.add(count);

@@ -54,10 +54,11 @@ class RedisDeliveryProperties {
     redis = RedisServerProcess.start();
     String prefix = "props-" + System.nanoTime();
     for (String name : NAMES) {
-      nodes.add(
+      var node =
           new RedisPubSub(
-              RedisConfig.defaults().withUri(redis.uri()).withNode(name).withChannelPrefix(prefix),
-              List.of(new TextCodec())));
+              RedisConfig.defaults().withUri(redis.uri()).withNode(name).withChannelPrefix(prefix));
+      node.register(new TextCodec());
+      nodes.add(node);
     }
     nodes.forEach(RedisPubSubTest::awaitUp);
   }

@@ -51,8 +51,7 @@ class RedisLeaseTest {
                 .withUri(uri)
                 .withNode(name)
                 .withChannelPrefix(prefix)
-                .withReconnect(Duration.ofMillis(50), Duration.ofMillis(300)),
-            List.of());
+                .withReconnect(Duration.ofMillis(50), Duration.ofMillis(300)));
     resources.add(node);
     RedisPubSubTest.awaitUp(node);
     return node;

@@ -54,7 +54,8 @@ class RedisOutageTest {
   }
 
   private RedisPubSub node(RedisConfig config) {
-    var node = new RedisPubSub(config, List.of(new TextCodec()));
+    var node = new RedisPubSub(config);
+    node.register(new TextCodec());
     resources.add(node);
     return node;
   }

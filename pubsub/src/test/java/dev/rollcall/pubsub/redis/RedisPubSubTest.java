@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.rollcall.pubsub.MessageCodec;
 import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -52,7 +53,8 @@ class RedisPubSubTest {
   }
 
   private RedisPubSub node(RedisConfig config) {
-    var node = new RedisPubSub(config, List.of(new TextCodec()));
+    var node = new RedisPubSub(config);
+    node.register(new TextCodec());
     nodes.add(node);
     return node;
   }
@@ -221,11 +223,45 @@ class RedisPubSubTest {
   }
 
   @Test
-  void aSecondCodecOfTheSameKindIsRefused() {
+  void registeringTheSameCodecClassAgainIsHarmless() {
+    // Two layers (or two endpoints on one PubSub) each register what they carry.
+    var nodes = cluster("a", "b");
+    nodes.forEach(node -> node.register(new TextCodec()));
+    var onB = new Inbox("b");
+    nodes.get(1).subscribe("t", onB);
+
+    nodes.get(0).broadcast("t", "once");
+    await().untilAsserted(() -> assertThat(onB.messages()).containsExactly("once"));
+  }
+
+  @Test
+  void anotherCodecClassUnderATakenKindIsRefused() {
     var node = cluster("a").get(0);
-    assertThatThrownBy(() -> node.register(new TextCodec()))
+    MessageCodec impostor =
+        new MessageCodec() {
+          @Override
+          public String kind() {
+            return "text";
+          }
+
+          @Override
+          public boolean handles(Object message) {
+            return message instanceof CharSequence;
+          }
+
+          @Override
+          public byte[] encode(Object message) {
+            return message.toString().getBytes(StandardCharsets.UTF_8);
+          }
+
+          @Override
+          public Object decode(byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+          }
+        };
+    assertThatThrownBy(() -> node.register(impostor))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("a codec of kind text is registered");
+        .hasMessageStartingWith("codec kind text is taken by dev.rollcall.pubsub.redis.TextCodec");
   }
 
   @Test

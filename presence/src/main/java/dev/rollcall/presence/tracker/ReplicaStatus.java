@@ -1,7 +1,0 @@
-package dev.rollcall.presence.tracker;
-
-/** Whether a replica's entries are listed: a down replica's entries are kept but hidden. */
-public enum ReplicaStatus {
-  UP,
-  DOWN
-}
