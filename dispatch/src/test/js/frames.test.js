@@ -48,7 +48,8 @@ test("join: ok reply, then user_info and presence_state pushed with the join_ref
   assert.deepEqual([joinRef, ref, topic, event], ["1", null, LOBBY, "presence_state"]);
   assert.deepEqual(Object.keys(state[a.name]), ["metas"]);
   const [meta] = state[a.name].metas;
-  assert.deepEqual(Object.keys(meta).sort(), ["online_at", "phx_ref", "user_name"]);
+  assert.deepEqual(Object.keys(meta).sort(), ["online_at", "phx_ref", "status", "user_name"]);
+  assert.equal(meta.status, "available");
   assert.equal(meta.user_name, a.name);
 });
 
