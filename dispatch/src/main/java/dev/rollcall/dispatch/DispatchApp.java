@@ -184,6 +184,7 @@ public final class DispatchApp implements AutoCloseable {
               clock,
               new Random());
       driver.start();
+      metrics.drivingBy(driver::isDriving);
       return new Dispatching(store, requests, driver);
     }
 

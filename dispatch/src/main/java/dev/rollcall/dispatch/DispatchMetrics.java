@@ -15,6 +15,7 @@ public final class DispatchMetrics {
   private final ConcurrentHashMap<String, LongAdder> rejected = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> outcomes = new ConcurrentHashMap<>();
   final LatencyHistogram reportToOffer = new LatencyHistogram();
+  private volatile java.util.function.BooleanSupplier driving = () -> false;
   final LatencyHistogram offerToAccept = new LatencyHistogram();
 
   /** One outcome of the dispatch driver on this node, with its latency where it has one. */
@@ -29,6 +30,15 @@ public final class DispatchMetrics {
         default -> {}
       }
     }
+  }
+
+  /** Where to ask whether this node drives dispatches right now. */
+  void drivingBy(java.util.function.BooleanSupplier driving) {
+    this.driving = driving;
+  }
+
+  boolean driving() {
+    return driving.getAsBoolean();
   }
 
   Map<String, Long> dispatchOutcomes() {

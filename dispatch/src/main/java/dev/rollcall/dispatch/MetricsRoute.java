@@ -78,6 +78,11 @@ final class MetricsRoute implements HttpRoute {
         "Notify pushes refused, by reason.",
         "reason",
         metrics.rejectedByReason());
+    gauge(
+        text,
+        "rollcall_dispatch_driving",
+        "1 while this node drives dispatches (holds the dispatcher lease), else 0.",
+        metrics.driving() ? 1 : 0);
     labelled(
         text,
         "rollcall_dispatch_outcomes_total",
