@@ -136,6 +136,64 @@ test("a page that reloads comes back as the same hero", async () => {
   await b.page.locator(`[data-testid="roster"] li[data-hero="${a.name}"]`).waitFor({ timeout: 2000 });
 });
 
+const statusIn = (page, hero) =>
+  page.locator(`[data-testid="roster"] li[data-hero="${hero}"] [data-testid="hero-status"]`);
+
+test("page A reports an incident, page B accepts the offer: both boards show it assigned to B", async () => {
+  const { A: a, B: b } = people;
+  // A is off duty, so the only available hero is B.
+  await a.page.getByTestId("status-off_duty").click();
+  await b.page.waitForFunction(
+    (name) =>
+      document.querySelector(`[data-testid="roster"] li[data-hero="${CSS.escape(name)}"] [data-testid="hero-status"]`)
+        ?.textContent === "Off duty",
+    a.name,
+    { timeout: 3000 },
+  );
+
+  await a.page.getByTestId("incident").fill("Giant robot on the bridge");
+  await a.page.getByTestId("report").click();
+
+  const offer = b.page.getByTestId("offer");
+  await offer.waitFor({ timeout: 5000 });
+  assert.equal(await b.page.getByTestId("offer-body").textContent(), "Giant robot on the bridge");
+  assert.match(await b.page.getByTestId("offer-countdown").textContent(), /^\d+s left to accept$/);
+  await a.page.locator('[data-testid="board"] tr[data-state="offered"]').waitFor({ timeout: 3000 });
+  await b.page.screenshot({ path: join(SHOTS, "browser-dispatch-offer-B.png"), fullPage: true });
+
+  await b.page.getByTestId("accept").click();
+
+  for (const person of [a, b]) {
+    const row = person.page.locator('[data-testid="board"] tr', { hasText: "Giant robot on the bridge" });
+    await person.page.locator('[data-testid="board"] tr[data-state="assigned"]').waitFor({ timeout: 3000 });
+    assert.equal(await row.getByTestId("board-state").textContent(), "assigned");
+    assert.equal(await row.getByTestId("board-hero").textContent(), b.name);
+  }
+  await offer.waitFor({ state: "detached", timeout: 3000 });
+  assert.equal(await b.page.getByTestId("assignment-body").textContent(), "Giant robot on the bridge");
+  await a.page.waitForFunction(
+    (name) =>
+      document.querySelector(`[data-testid="roster"] li[data-hero="${CSS.escape(name)}"] [data-testid="hero-status"]`)
+        ?.textContent === "Busy",
+    b.name,
+    { timeout: 3000 },
+  );
+  assert.equal(await statusIn(b.page, b.name).textContent(), "Busy");
+  await a.page.screenshot({ path: join(SHOTS, "browser-dispatch-A.png"), fullPage: true });
+  await b.page.screenshot({ path: join(SHOTS, "browser-dispatch-B.png"), fullPage: true });
+
+  await b.page.getByTestId("resolve").click();
+  await a.page.locator('[data-testid="board"] tr[data-state="resolved"]').waitFor({ timeout: 3000 });
+  await a.page.waitForFunction(
+    (name) =>
+      document.querySelector(`[data-testid="roster"] li[data-hero="${CSS.escape(name)}"] [data-testid="hero-status"]`)
+        ?.textContent === "Available",
+    b.name,
+    { timeout: 3000 },
+  );
+  await b.page.getByTestId("assignment").waitFor({ state: "detached", timeout: 3000 });
+});
+
 test("closing a page removes its hero from the other page", async () => {
   const { A: a, B: b } = people;
   await b.context.close();

@@ -98,6 +98,8 @@ class DispatchEndToEndIT {
     }
     assertThat(TARGET.resolve("browser-hero-A.png")).isNotEmptyFile();
     assertThat(TARGET.resolve("browser-hero-B.png")).isNotEmptyFile();
+    assertThat(TARGET.resolve("browser-dispatch-A.png")).isNotEmptyFile();
+    assertThat(TARGET.resolve("browser-dispatch-B.png")).isNotEmptyFile();
   }
 
   @Test
