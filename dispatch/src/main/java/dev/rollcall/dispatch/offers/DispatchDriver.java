@@ -153,6 +153,16 @@ public final class DispatchDriver implements AutoCloseable {
     PresenceRoster now = PresenceRoster.of(presence.list(lobby));
     PresenceRoster before = roster;
     roster = now;
+    try {
+      applyRoster(before, now);
+    } catch (RuntimeException e) {
+      // Not stored: compare with the old roster again next time (the events are idempotent).
+      roster = before;
+      throw e;
+    }
+  }
+
+  private void applyRoster(PresenceRoster before, PresenceRoster now) {
     long millis = clock.millis();
     for (String hero : before.heroes().keySet()) {
       if (!now.heroes().containsKey(hero)) {
@@ -279,9 +289,10 @@ public final class DispatchDriver implements AutoCloseable {
                     safely(
                         () -> {
                           if (board != null) {
-                            run(
-                                new DispatchEvent.TimedOut(
-                                    deadline.id(), deadline.at(), clock.millis()));
+                            // The timer says the time has come, even if the wall clock
+                            // reads a millisecond short of it.
+                            long now = Math.max(clock.millis(), deadline.at());
+                            run(new DispatchEvent.TimedOut(deadline.id(), deadline.at(), now));
                           }
                         }),
                 delay,
