@@ -81,7 +81,12 @@ test("a notification sent from one page appears in the other, as text", async ()
     await b.page.locator("li", { has: item }).getByTestId("notification-from").textContent(),
     a.name,
   );
-  assert.match(await a.page.getByTestId("send-status").textContent(), /Sent/);
+  // The sender's reply may come a moment after the broadcast reached B.
+  await a.page.waitForFunction(
+    () => /Sent/.test(document.querySelector('[data-testid="send-status"]').textContent),
+    null,
+    { timeout: 3000 },
+  );
   assert.deepEqual([...a.dialogs, ...b.dialogs], [], "no script ran");
 });
 

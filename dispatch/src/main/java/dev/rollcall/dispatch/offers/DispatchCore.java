@@ -72,7 +72,14 @@ public final class DispatchCore {
   /** One transition's working copy; discarded after {@link #apply}. */
   private final class Step {
     private final Map<String, Dispatch> dispatches;
-    private final Map<String, HeroStatus> heroes;
+
+    /**
+     * The board's own (immutable) map until the first change, then a copy: most events change no
+     * hero.
+     */
+    private Map<String, HeroStatus> heroes;
+
+    private boolean heroesCopied;
 
     /** hero → the dispatch offered to them. */
     private final Map<String, String> offerHeld = new HashMap<>();
@@ -83,7 +90,7 @@ public final class DispatchCore {
 
     Step(DispatchBoard board, long now, RandomGenerator random) {
       this.dispatches = new HashMap<>(board.dispatches());
-      this.heroes = new HashMap<>(board.heroes());
+      this.heroes = board.heroes();
       this.now = now;
       this.random = random;
       for (Dispatch d : dispatches.values()) {
@@ -91,6 +98,14 @@ public final class DispatchCore {
           offerHeld.put(d.hero(), d.id());
         }
       }
+    }
+
+    private Map<String, HeroStatus> changingHeroes() {
+      if (!heroesCopied) {
+        heroes = new HashMap<>(heroes);
+        heroesCopied = true;
+      }
+      return heroes;
     }
 
     DispatchBoard board() {
@@ -208,7 +223,7 @@ public final class DispatchCore {
     }
 
     Answer joined(String hero, HeroStatus status) {
-      heroes.put(hero, status);
+      changingHeroes().put(hero, status);
       for (Dispatch d : List.copyOf(dispatches.values())) {
         if (!hero.equals(d.hero())) {
           continue;
@@ -227,7 +242,7 @@ public final class DispatchCore {
     }
 
     Answer left(String hero) {
-      heroes.remove(hero);
+      changingHeroes().remove(hero);
       for (Dispatch d : List.copyOf(dispatches.values())) {
         if (!hero.equals(d.hero())) {
           continue;
@@ -243,14 +258,14 @@ public final class DispatchCore {
     }
 
     Answer statusChanged(String hero, HeroStatus status) {
-      if (heroes.containsKey(hero)) {
-        heroes.put(hero, status);
+      if (heroes.containsKey(hero) && heroes.get(hero) != status) {
+        changingHeroes().put(hero, status);
       }
       return new Answer.None();
     }
 
     Answer resumed(Map<String, HeroStatus> roster) {
-      heroes.clear();
+      changingHeroes().clear();
       heroes.putAll(roster);
       for (Dispatch d : dispatches.values().stream().sorted(DispatchBoard.BY_AGE).toList()) {
         Dispatch current = dispatches.get(d.id());
@@ -384,8 +399,8 @@ public final class DispatchCore {
     }
 
     private void setStatus(String hero, HeroStatus status) {
-      if (heroes.containsKey(hero)) {
-        heroes.put(hero, status);
+      if (heroes.containsKey(hero) && heroes.get(hero) != status) {
+        changingHeroes().put(hero, status);
       }
       effects.add(new SetStatus(hero, status));
     }
