@@ -81,7 +81,12 @@ test("a notification sent from one page appears in the other, as text", async ()
     await b.page.locator("li", { has: item }).getByTestId("notification-from").textContent(),
     a.name,
   );
-  assert.match(await a.page.getByTestId("send-status").textContent(), /Sent/);
+  // The sender's reply may come a moment after the broadcast reached B.
+  await a.page.waitForFunction(
+    () => /Sent/.test(document.querySelector('[data-testid="send-status"]').textContent),
+    null,
+    { timeout: 3000 },
+  );
   assert.deepEqual([...a.dialogs, ...b.dialogs], [], "no script ran");
 });
 
@@ -134,6 +139,64 @@ test("a page that reloads comes back as the same hero", async () => {
     { timeout: 5000 },
   );
   await b.page.locator(`[data-testid="roster"] li[data-hero="${a.name}"]`).waitFor({ timeout: 2000 });
+});
+
+const statusIn = (page, hero) =>
+  page.locator(`[data-testid="roster"] li[data-hero="${hero}"] [data-testid="hero-status"]`);
+
+test("page A reports an incident, page B accepts the offer: both boards show it assigned to B", async () => {
+  const { A: a, B: b } = people;
+  // A is off duty, so the only available hero is B.
+  await a.page.getByTestId("status-off_duty").click();
+  await b.page.waitForFunction(
+    (name) =>
+      document.querySelector(`[data-testid="roster"] li[data-hero="${CSS.escape(name)}"] [data-testid="hero-status"]`)
+        ?.textContent === "Off duty",
+    a.name,
+    { timeout: 3000 },
+  );
+
+  await a.page.getByTestId("incident").fill("Giant robot on the bridge");
+  await a.page.getByTestId("report").click();
+
+  const offer = b.page.getByTestId("offer");
+  await offer.waitFor({ timeout: 5000 });
+  assert.equal(await b.page.getByTestId("offer-body").textContent(), "Giant robot on the bridge");
+  assert.match(await b.page.getByTestId("offer-countdown").textContent(), /^\d+s left to accept$/);
+  await a.page.locator('[data-testid="board"] tr[data-state="offered"]').waitFor({ timeout: 3000 });
+  await b.page.screenshot({ path: join(SHOTS, "browser-dispatch-offer-B.png"), fullPage: true });
+
+  await b.page.getByTestId("accept").click();
+
+  for (const person of [a, b]) {
+    const row = person.page.locator('[data-testid="board"] tr', { hasText: "Giant robot on the bridge" });
+    await person.page.locator('[data-testid="board"] tr[data-state="assigned"]').waitFor({ timeout: 3000 });
+    assert.equal(await row.getByTestId("board-state").textContent(), "assigned");
+    assert.equal(await row.getByTestId("board-hero").textContent(), b.name);
+  }
+  await offer.waitFor({ state: "detached", timeout: 3000 });
+  assert.equal(await b.page.getByTestId("assignment-body").textContent(), "Giant robot on the bridge");
+  await a.page.waitForFunction(
+    (name) =>
+      document.querySelector(`[data-testid="roster"] li[data-hero="${CSS.escape(name)}"] [data-testid="hero-status"]`)
+        ?.textContent === "Busy",
+    b.name,
+    { timeout: 3000 },
+  );
+  assert.equal(await statusIn(b.page, b.name).textContent(), "Busy");
+  await a.page.screenshot({ path: join(SHOTS, "browser-dispatch-A.png"), fullPage: true });
+  await b.page.screenshot({ path: join(SHOTS, "browser-dispatch-B.png"), fullPage: true });
+
+  await b.page.getByTestId("resolve").click();
+  await a.page.locator('[data-testid="board"] tr[data-state="resolved"]').waitFor({ timeout: 3000 });
+  await a.page.waitForFunction(
+    (name) =>
+      document.querySelector(`[data-testid="roster"] li[data-hero="${CSS.escape(name)}"] [data-testid="hero-status"]`)
+        ?.textContent === "Available",
+    b.name,
+    { timeout: 3000 },
+  );
+  await b.page.getByTestId("assignment").waitFor({ state: "detached", timeout: 3000 });
 });
 
 test("closing a page removes its hero from the other page", async () => {

@@ -39,11 +39,19 @@ export async function hero(label, { token, topic = LOBBY } = {}) {
     rejoinAfterMs: () => 100,
     timeout: 3000,
   });
-  const h = { label, socket, events: [], roster: [], metas: {}, name: null, joinReply: null };
+  const h = { label, socket, events: [], roster: [], metas: {}, statuses: {}, name: null, joinReply: null };
   socket.connect();
   const channel = socket.channel(topic, {});
   h.channel = channel;
-  for (const event of ["user_info", "presence_state", "presence_diff", "notification"]) {
+  for (const event of [
+    "user_info",
+    "presence_state",
+    "presence_diff",
+    "notification",
+    "dispatch_board",
+    "dispatch_update",
+    "dispatch_offer",
+  ]) {
     channel.on(event, (payload) => h.events.push({ event, payload }));
   }
   const presence = new Presence(channel);
@@ -51,6 +59,7 @@ export async function hero(label, { token, topic = LOBBY } = {}) {
     const entries = presence.list((name, { metas }) => ({ name, metas }));
     h.roster = entries.map((entry) => entry.name).sort();
     h.metas = Object.fromEntries(entries.map((entry) => [entry.name, entry.metas.length]));
+    h.statuses = Object.fromEntries(entries.map((entry) => [entry.name, entry.metas.map((m) => m.status)]));
   });
   channel.on("user_info", ({ user_name }) => (h.name = user_name));
   h.joinReply = await Promise.race([

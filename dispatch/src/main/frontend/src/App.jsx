@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { Assignments, Board, OfferCards, ReportIncident, STATUS_LABEL, StatusControl } from "./Dispatches.jsx";
 import { useDispatch } from "./useDispatch.js";
 
 const MAX_BODY = 500;
@@ -37,7 +38,8 @@ function useNow(everyMs) {
 }
 
 export default function App() {
-  const { userName, heroes, notifications, connection, joinError, push } = useDispatch();
+  const { userName, heroes, notifications, connection, joinError, push, board, offers, dropOffer } = useDispatch();
+  const myStatus = heroes.find((hero) => hero.name === userName)?.status;
   const now = useNow(1000);
   const [body, setBody] = useState("");
   const [recipient, setRecipient] = useState("");
@@ -71,6 +73,7 @@ export default function App() {
             You are{" "}
             <strong data-testid="my-name">{userName ?? "…"}</strong>
           </p>
+          <StatusControl status={myStatus} push={push} />
         </div>
         <span className={`connection ${connection}`} data-testid="connection" role="status">
           {connection}
@@ -84,6 +87,9 @@ export default function App() {
       )}
 
       <main className="grid">
+        <OfferCards offers={offers} now={now} push={push} dropOffer={dropOffer} />
+        <Assignments board={board} userName={userName} push={push} />
+        <ReportIncident push={push} />
         <section className="card" aria-labelledby="compose-title">
           <h2 id="compose-title">Send a notification</h2>
           <form onSubmit={onSubmit}>
@@ -160,6 +166,9 @@ export default function App() {
                   {hero.name}
                   {hero.name === userName && <span className="you"> (you)</span>}
                 </span>
+                <span className={`hero-status ${hero.status}`} data-testid="hero-status">
+                  {STATUS_LABEL[hero.status]}
+                </span>
                 <span className="since" title="online for">
                   {since(hero.onlineAt, now)}
                 </span>
@@ -167,6 +176,8 @@ export default function App() {
             ))}
           </ul>
         </section>
+
+        <Board board={board} now={now} />
 
         <section className="card wide" aria-labelledby="feed-title">
           <h2 id="feed-title">Latest notifications</h2>

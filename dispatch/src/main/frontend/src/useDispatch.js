@@ -12,6 +12,9 @@ export function useDispatch() {
   const [notifications, setNotifications] = useState([]);
   const [connection, setConnection] = useState("connecting");
   const [joinError, setJoinError] = useState(null);
+  // id → dispatch as dispatch_board and dispatch_update show it; offers: id → {id, body, expires_at}.
+  const [board, setBoard] = useState({});
+  const [offers, setOffers] = useState({});
   const channelRef = useRef(null);
   const received = useRef(0);
 
@@ -53,11 +56,36 @@ export function useDispatch() {
           name,
           onlineAt: Math.min(...metas.map((meta) => Number(meta.online_at))),
           connections: metas.length,
+          // One status per hero: busy if any connection says so, then off duty (as the server).
+          status: metas.some((m) => m.status === "busy")
+            ? "busy"
+            : metas.some((m) => m.status === "off_duty")
+              ? "off_duty"
+              : "available",
         }));
         list.sort((a, b) => a.name.localeCompare(b.name));
         setHeroes(list);
       });
       channel.on("user_info", ({ user_name }) => setUserName(user_name));
+      // A dispatch_update may arrive before a board read a moment earlier: keep the newer.
+      const merge = (previous, dispatches) => {
+        const next = { ...previous };
+        for (const d of dispatches) {
+          if (!next[d.id] || next[d.id].updated_at <= d.updated_at) next[d.id] = d;
+        }
+        return next;
+      };
+      channel.on("dispatch_board", ({ dispatches }) => setBoard((previous) => merge(previous, dispatches)));
+      channel.on("dispatch_update", (d) => {
+        setBoard((previous) => merge(previous, [d]));
+        // An offer ends when the dispatch is no longer offered to whoever holds it.
+        setOffers((previous) => {
+          if (!previous[d.id] || d.state === "offered") return previous;
+          const { [d.id]: _, ...rest } = previous;
+          return rest;
+        });
+      });
+      channel.on("dispatch_offer", (offer) => setOffers((previous) => ({ ...previous, [offer.id]: offer })));
       channel.on("notification", (notification) => {
         const id = ++received.current;
         setNotifications((previous) => [{ id, ...notification }, ...previous].slice(0, KEEP));
@@ -92,5 +120,14 @@ export function useDispatch() {
     [],
   );
 
-  return { userName, heroes, notifications, connection, joinError, push };
+  const dropOffer = useCallback(
+    (id) =>
+      setOffers((previous) => {
+        const { [id]: _, ...rest } = previous;
+        return rest;
+      }),
+    [],
+  );
+
+  return { userName, heroes, notifications, connection, joinError, push, board, offers, dropOffer };
 }

@@ -3,6 +3,12 @@ package dev.rollcall.dispatch;
 import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.EndpointConfig;
 import dev.rollcall.channels.Socket;
+import dev.rollcall.dispatch.offers.DispatchCore;
+import dev.rollcall.dispatch.offers.DispatchDriver;
+import dev.rollcall.dispatch.offers.DispatchStore;
+import dev.rollcall.dispatch.offers.DriverRequests;
+import dev.rollcall.dispatch.offers.OfferRules;
+import dev.rollcall.dispatch.offers.RedisDispatchStore;
 import dev.rollcall.presence.Presence;
 import dev.rollcall.presence.PresenceConfig;
 import dev.rollcall.presence.PresenceFetch;
@@ -33,6 +39,7 @@ public final class DispatchApp implements AutoCloseable {
   private final Presence presence;
   private final Endpoint endpoint;
   private final NotificationsService service;
+  private final Dispatching dispatching;
   private final AtomicBoolean stopping;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -42,12 +49,14 @@ public final class DispatchApp implements AutoCloseable {
       Presence presence,
       Endpoint endpoint,
       NotificationsService service,
+      Dispatching dispatching,
       AtomicBoolean stopping) {
     this.options = options;
     this.cluster = cluster;
     this.presence = presence;
     this.endpoint = endpoint;
     this.service = service;
+    this.dispatching = dispatching;
     this.stopping = stopping;
   }
 
@@ -58,8 +67,12 @@ public final class DispatchApp implements AutoCloseable {
     Presence presence = Presence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
     var metrics = new DispatchMetrics();
     var names = new SuperheroNames();
+    var dispatching = Dispatching.start(options, cluster, presence, metrics, clock);
+    var desk =
+        new DispatchDesk(dispatching.requests(), dispatching.store(), config.maxBodyLength());
     var lobby =
-        new NotificationsChannel.Lobby(presence, new HeroRoster(), names, config, metrics, clock);
+        new NotificationsChannel.Lobby(
+            presence, new HeroRoster(), names, config, metrics, clock, desk);
     var tokens = new HeroTokens(config, clock);
     // Warm up what the first page load needs (datafaker loads its YAML, PBKDF2 derives the key):
     // otherwise the first visitor waits over a second for a name.
@@ -101,7 +114,8 @@ public final class DispatchApp implements AutoCloseable {
             clock,
             new Random());
     service.start();
-    return new DispatchApp(options, cluster, presence, endpointRef.get(), service, stopping);
+    return new DispatchApp(
+        options, cluster, presence, endpointRef.get(), service, dispatching, stopping);
   }
 
   public int port() {
@@ -122,9 +136,59 @@ public final class DispatchApp implements AutoCloseable {
     }
     stopping.set(true);
     service.close();
+    dispatching.close();
     endpoint.close();
     presence.close();
     cluster.close();
+  }
+
+  /**
+   * Offers that must be accepted: the driver (driving while this node holds the dispatcher lease),
+   * the way this node's channels ask it, and where dispatches are kept (Redis in a cluster, so the
+   * next driver resumes them).
+   */
+  record Dispatching(DispatchStore store, DriverRequests requests, DispatchDriver driver) {
+    /** How long a hero's dispatch push waits for the driver before it is refused. */
+    static final Duration DRIVER_TIMEOUT = Duration.ofSeconds(3);
+
+    static Dispatching start(
+        LaunchOptions options,
+        Cluster cluster,
+        Presence presence,
+        DispatchMetrics metrics,
+        Clock clock) {
+      DispatchStore store =
+          options.redis() == null
+              ? DispatchStore.inProcess()
+              : RedisDispatchStore.open(
+                  options.redis().toString(), RedisConfig.defaults().channelPrefix());
+      var requests = new DriverRequests(cluster.pubSub(), DRIVER_TIMEOUT);
+      var rules =
+          new OfferRules(
+              options.offerTimeout(),
+              options.reassignAfter(),
+              OfferRules.defaults().keepResolved());
+      var driver =
+          new DispatchDriver(
+              new DispatchCore(rules),
+              store,
+              cluster.pubSub(),
+              presence,
+              NotificationsChannel.LOBBY,
+              cluster.activeDispatcher()::isActive,
+              metrics::counted,
+              clock,
+              new Random());
+      driver.start();
+      metrics.drivingBy(driver::isDriving);
+      return new Dispatching(store, requests, driver);
+    }
+
+    void close() {
+      driver.close();
+      requests.close();
+      store.close();
+    }
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.rollcall.dispatch;
 
+import dev.rollcall.dispatch.offers.DispatchEffect;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +13,37 @@ public final class DispatchMetrics {
   private final LongAdder dispatches = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> notifications = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> rejected = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+  final LatencyHistogram reportToOffer = new LatencyHistogram();
+  private volatile java.util.function.BooleanSupplier driving = () -> false;
+  final LatencyHistogram offerToAccept = new LatencyHistogram();
+
+  /** One outcome of the dispatch driver on this node, with its latency where it has one. */
+  public void counted(DispatchEffect.Counted counted) {
+    outcomes
+        .computeIfAbsent(counted.outcome().name().toLowerCase(Locale.ROOT), k -> new LongAdder())
+        .increment();
+    if (counted.latencyMillis() >= 0) {
+      switch (counted.outcome()) {
+        case OFFERED -> reportToOffer.observe(counted.latencyMillis());
+        case ACCEPTED -> offerToAccept.observe(counted.latencyMillis());
+        default -> {}
+      }
+    }
+  }
+
+  /** Where to ask whether this node drives dispatches right now. */
+  void drivingBy(java.util.function.BooleanSupplier driving) {
+    this.driving = driving;
+  }
+
+  boolean driving() {
+    return driving.getAsBoolean();
+  }
+
+  Map<String, Long> dispatchOutcomes() {
+    return snapshot(outcomes);
+  }
 
   /** One notification sent by a hero ({@code all}, {@code others}, {@code direct}). */
   void notified(String kind) {

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The launcher's command line: {@code --port}, {@code --host}, {@code --notify-interval}, {@code
- * --node}, {@code --redis}, {@code --origin}, {@code --help}; each as {@code --flag value} or
- * {@code --flag=value}.
+ * --node}, {@code --redis}, {@code --origin}, {@code --offer-timeout}, {@code --reassign-after},
+ * {@code --help}; each as {@code --flag value} or {@code --flag=value}.
  *
  * @param redis Redis URL for a cluster, or null for a single node with in-process PubSub
  * @param origins the {@code --origin} allow-list as given ({@code ["*"]} turns the check off), or
@@ -29,7 +29,12 @@ public record LaunchOptions(
     String node,
     URI redis,
     boolean help,
-    List<String> origins) {
+    List<String> origins,
+    Duration offerTimeout,
+    Duration reassignAfter) {
+
+  public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_REASSIGN_AFTER = Duration.ofSeconds(30);
 
   public static final String USAGE =
       """
@@ -51,6 +56,10 @@ public record LaunchOptions(
                               * allows any. Default: no check when --host is a loopback
                               address (development), else //localhost, //127.0.0.1 and
                               //<this host's name> (production: set it to your site)
+        --offer-timeout D     how long a hero has to accept a dispatch offer before it
+                              moves to the next hero (default 15s)
+        --reassign-after D    how long an assigned hero who disconnected keeps the
+                              dispatch before it is offered again (default 30s)
         --help                show this help
 
       Environment:
@@ -64,9 +73,36 @@ public record LaunchOptions(
     this(host, port, notifyInterval, node, redis, help, null);
   }
 
+  /** As before the dispatch offer flags existed: their defaults. */
+  public LaunchOptions(
+      String host,
+      int port,
+      Duration notifyInterval,
+      String node,
+      URI redis,
+      boolean help,
+      List<String> origins) {
+    this(
+        host,
+        port,
+        notifyInterval,
+        node,
+        redis,
+        help,
+        origins,
+        DEFAULT_OFFER_TIMEOUT,
+        DEFAULT_REASSIGN_AFTER);
+  }
+
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   public LaunchOptions {
+    if (offerTimeout == null) {
+      offerTimeout = DEFAULT_OFFER_TIMEOUT;
+    }
+    if (reassignAfter == null) {
+      reassignAfter = DEFAULT_REASSIGN_AFTER;
+    }
     if (port < 0 || port > 65535) {
       throw new UsageException("--port must be 0..65535, got " + port);
     }
@@ -134,6 +170,8 @@ public record LaunchOptions(
     URI redis = null;
     List<String> origins = null;
     boolean help = false;
+    Duration offerTimeout = DEFAULT_OFFER_TIMEOUT;
+    Duration reassignAfter = DEFAULT_REASSIGN_AFTER;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String flag = arg;
@@ -160,6 +198,8 @@ public record LaunchOptions(
         case "--port" -> port = parsePort(value);
         case "--host" -> host = value;
         case "--notify-interval" -> interval = parseDuration(value);
+        case "--offer-timeout" -> offerTimeout = parseDuration(flag, value);
+        case "--reassign-after" -> reassignAfter = parseDuration(flag, value);
         case "--node" -> node = value;
         case "--redis" -> redis = parseRedis(value);
         case "--origin" ->
@@ -171,7 +211,8 @@ public record LaunchOptions(
         default -> throw new UsageException("unknown option: " + flag + " (see --help)");
       }
     }
-    return new LaunchOptions(host, port, interval, node, redis, help, origins);
+    return new LaunchOptions(
+        host, port, interval, node, redis, help, origins, offerTimeout, reassignAfter);
   }
 
   private static int parsePort(String value) {
@@ -184,10 +225,14 @@ public record LaunchOptions(
 
   /** {@code 200ms}, {@code 5s}, {@code 1m}, {@code 1h}. */
   static Duration parseDuration(String value) {
+    return parseDuration("--notify-interval", value);
+  }
+
+  static Duration parseDuration(String flag, String value) {
     Matcher matcher = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
     if (!matcher.matches()) {
       throw new UsageException(
-          "--notify-interval must be a number with ms, s, m or h (like 200ms or 5s), got " + value);
+          flag + " must be a number with ms, s, m or h (like 200ms or 5s), got " + value);
     }
     long amount = Long.parseLong(matcher.group(1));
     Duration duration =
@@ -198,7 +243,7 @@ public record LaunchOptions(
           default -> Duration.ofHours(amount);
         };
     if (duration.compareTo(Duration.ofMillis(10)) < 0) {
-      throw new UsageException("--notify-interval must be at least 10ms, got " + value);
+      throw new UsageException(flag + " must be at least 10ms, got " + value);
     }
     return duration;
   }

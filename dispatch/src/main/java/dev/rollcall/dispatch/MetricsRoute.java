@@ -78,6 +78,26 @@ final class MetricsRoute implements HttpRoute {
         "Notify pushes refused, by reason.",
         "reason",
         metrics.rejectedByReason());
+    gauge(
+        text,
+        "rollcall_dispatch_driving",
+        "1 while this node drives dispatches (holds the dispatcher lease), else 0.",
+        metrics.driving() ? 1 : 0);
+    labelled(
+        text,
+        "rollcall_dispatch_outcomes_total",
+        "Dispatch outcomes on the driving node (offered, accepted, declined, expired,"
+            + " unassigned, resolved).",
+        "outcome",
+        metrics.dispatchOutcomes());
+    metrics.reportToOffer.write(
+        text,
+        "rollcall_dispatch_report_to_offer_seconds",
+        "From an incident's report to its first offer, on the driving node.");
+    metrics.offerToAccept.write(
+        text,
+        "rollcall_dispatch_offer_to_accept_seconds",
+        "From an offer to its acceptance, on the driving node.");
     if (pubSub instanceof RedisPubSub redis) {
       redis(text, redis.stats());
     }

@@ -5,6 +5,8 @@ import dev.rollcall.channels.Channel;
 import dev.rollcall.channels.ChannelSocket;
 import dev.rollcall.channels.JoinResult;
 import dev.rollcall.channels.Reply;
+import dev.rollcall.dispatch.offers.DispatchWire;
+import dev.rollcall.dispatch.offers.HeroStatus;
 import dev.rollcall.presence.Presence;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -28,6 +30,7 @@ public final class NotificationsChannel implements Channel {
 
   private final Lobby lobby;
   private String name;
+  private Map<String, Object> meta;
 
   /** What every lobby channel of a node shares. */
   public record Lobby(
@@ -36,7 +39,8 @@ public final class NotificationsChannel implements Channel {
       SuperheroNames names,
       DispatchConfig config,
       DispatchMetrics metrics,
-      Clock clock) {}
+      Clock clock,
+      DispatchDesk desk) {}
 
   /** Phoenix's {@code send(self(), :after_join)}: the pushes that must follow the join reply. */
   private enum AfterJoin {
@@ -69,6 +73,8 @@ public final class NotificationsChannel implements Channel {
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put("online_at", String.valueOf(lobby.clock().millis() / 1000));
       meta.put("user_name", name);
+      meta.put(HeroStatus.META_KEY, HeroStatus.AVAILABLE.wire());
+      this.meta = meta;
       if (lobby.presence().track(socket, name, meta) instanceof Presence.Result.Error error) {
         lobby.roster().release(claimed, identity);
         return JoinResult.refuse("presence " + error.reason());
@@ -89,7 +95,25 @@ public final class NotificationsChannel implements Channel {
       socket.push("user_info", Map.of("user_name", name));
       // The lobby's list is shared by everyone joining in the same few ms (one copy and one
       // encoding, not one per join); this channel is subscribed by now, as listShared requires.
-      lobby.presence().listShared(LOBBY, state -> socket.push("presence_state", state));
+      // Read before the list is taken, so the board follows presence_state at once; a page
+      // applies a dispatch_update newer than the board's entry (updated_at) over it.
+      Map<String, Object> board = lobby.desk().board();
+      lobby
+          .presence()
+          .listShared(
+              LOBBY,
+              state -> {
+                socket.push("presence_state", state);
+                if (board != null) {
+                  socket.push(DispatchWire.BOARD, board);
+                }
+              });
+    } else if (message instanceof Broadcast broadcast
+        && broadcast.event().equals(DispatchWire.SET_STATUS)) {
+      // The driver (or another tab of this hero) set the hero's status: every connection shows it.
+      if (broadcast.payload() instanceof Map<?, ?> payload) {
+        HeroStatus.parse(payload.get(HeroStatus.META_KEY)).ifPresent(s -> setStatus(s, socket));
+      }
     } else if (message instanceof Broadcast broadcast) {
       // Direct notifications arrive on the personal topic; push them as a lobby event.
       socket.push(broadcast.event(), broadcast.payload());
@@ -98,6 +122,31 @@ public final class NotificationsChannel implements Channel {
 
   @Override
   public Reply handleIn(String event, Object payload, ChannelSocket socket) {
+    if (event.equals("set_status")) {
+      var status =
+          payload instanceof Map<?, ?> map
+              ? HeroStatus.parse(map.get(HeroStatus.META_KEY))
+              : java.util.Optional.<HeroStatus>empty();
+      if (status.isEmpty()) {
+        return Reply.error("invalid_status");
+      }
+      setStatus(status.get(), socket);
+      // The hero's other tabs follow, so the hero has one status.
+      String topic = personalTopic(name);
+      socket
+          .pubSub()
+          .broadcast(
+              topic,
+              new Broadcast(
+                  topic,
+                  DispatchWire.SET_STATUS,
+                  Map.of(HeroStatus.META_KEY, status.get().wire())));
+      return Reply.ok();
+    }
+    Reply dispatchReply = lobby.desk().handle(event, payload, name);
+    if (dispatchReply != null) {
+      return dispatchReply;
+    }
     String kind =
         switch (event) {
           case "notify_all" -> "all";
@@ -135,6 +184,18 @@ public final class NotificationsChannel implements Channel {
         yield Reply.ok();
       }
     };
+  }
+
+  /** Phoenix.Presence.update: the meta is replaced, every node sees a leave and a join. */
+  private void setStatus(HeroStatus status, ChannelSocket socket) {
+    if (status.wire().equals(meta.get(HeroStatus.META_KEY))) {
+      return;
+    }
+    Map<String, Object> updated = new LinkedHashMap<>(meta);
+    updated.put(HeroStatus.META_KEY, status.wire());
+    if (lobby.presence().update(socket, name, updated) instanceof Presence.Result.Ok) {
+      meta = updated;
+    }
   }
 
   private boolean isPresent(String heroName) {

@@ -1,11 +1,14 @@
 package dev.rollcall.dispatch;
 
 import dev.rollcall.channels.Broadcast;
+import dev.rollcall.dispatch.offers.HeroStatus;
+import dev.rollcall.dispatch.offers.PresenceRoster;
 import dev.rollcall.presence.Presence;
 import dev.rollcall.pubsub.PubSub;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The internal sender: every interval, if this node is the {@link ActiveDispatcher}, picks one
- * present hero at random and sends {@code "Message to <name> from internal service"} to their
- * personal topic, wherever in the cluster they are.
+ * present hero whose status is {@code available} at random and sends {@code "Message to <name> from
+ * internal service"} to their personal topic, wherever in the cluster they are.
  *
  * <p>Ticks run on one scheduler thread of its own; {@link #start} and {@link #close} from any.
  */
@@ -72,7 +75,12 @@ public final class NotificationsService implements AutoCloseable {
     if (!active.isActive()) {
       return Optional.empty();
     }
-    List<String> present = List.copyOf(presence.list(NotificationsChannel.LOBBY).keySet());
+    List<String> present =
+        PresenceRoster.of(presence.list(NotificationsChannel.LOBBY)).heroes().entrySet().stream()
+            .filter(hero -> hero.getValue().status() == HeroStatus.AVAILABLE)
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
     if (present.isEmpty()) {
       return Optional.empty();
     }

@@ -54,6 +54,24 @@ class DispatchEndToEndIT {
 
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void dispatchOffersWithTheOfficialPhoenixClient() throws Exception {
+    try (var server =
+        Launcher.start(
+            "e2e-dispatch", "1h", "--offer-timeout", "1500ms", "--reassign-after", "2s")) {
+      int exit =
+          suite.test(
+              Map.of(
+                  "DISPATCH_URL", server.url(),
+                  "OFFER_TIMEOUT_MS", "1500",
+                  "REASSIGN_AFTER_MS", "2000"),
+              "--test-concurrency=1",
+              "dispatch.test.js");
+      assertThat(exit).as("node --test dispatch.test.js (output above)").isZero();
+    }
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void twoPeopleInChromium() throws Exception {
     String chrome = System.getenv("CHROME_PATH");
     if (chrome == null || chrome.isBlank()) {
@@ -80,6 +98,8 @@ class DispatchEndToEndIT {
     }
     assertThat(TARGET.resolve("browser-hero-A.png")).isNotEmptyFile();
     assertThat(TARGET.resolve("browser-hero-B.png")).isNotEmptyFile();
+    assertThat(TARGET.resolve("browser-dispatch-A.png")).isNotEmptyFile();
+    assertThat(TARGET.resolve("browser-dispatch-B.png")).isNotEmptyFile();
   }
 
   @Test
@@ -120,7 +140,7 @@ class DispatchEndToEndIT {
 
   /** The launcher as a user runs it, on a free loopback port. */
   private record Launcher(Process process, int port, Path log) implements AutoCloseable {
-    static Launcher start(String node, String interval) throws IOException {
+    static Launcher start(String node, String interval, String... flags) throws IOException {
       assertThat(JAR).as("the shaded jar (built in the package phase)").exists();
       int port;
       try (var probe = new ServerSocket(0)) {
@@ -139,6 +159,7 @@ class DispatchEndToEndIT {
               node,
               "--notify-interval",
               interval));
+      command.addAll(List.of(flags));
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)

@@ -59,6 +59,33 @@ class NotificationsServiceTest {
   }
 
   @Test
+  void picksOnlyAmongAvailableHeroes() {
+    present("Storm");
+    present("Rogue");
+    present("Bishop");
+    presence.update(
+        "owner-Storm",
+        NotificationsChannel.LOBBY,
+        "Storm",
+        Map.of("online_at", "1795866031", "user_name", "Storm", "status", "busy"));
+    presence.update(
+        "owner-Bishop",
+        NotificationsChannel.LOBBY,
+        "Bishop",
+        Map.of("online_at", "1795866031", "user_name", "Bishop", "status", "off_duty"));
+
+    for (int i = 0; i < 20; i++) {
+      assertThat(service.tick()).contains("Rogue");
+    }
+    presence.update(
+        "owner-Rogue",
+        NotificationsChannel.LOBBY,
+        "Rogue",
+        Map.of("online_at", "1795866031", "user_name", "Rogue", "status", "busy"));
+    assertThat(service.tick()).as("nobody available").isEmpty();
+  }
+
+  @Test
   void sendsNothingWhenNobodyIsPresent() {
     assertThat(service.tick()).isEmpty();
     assertThat(metrics.dispatches()).isZero();

@@ -52,7 +52,7 @@ final class ClusterNode implements AutoCloseable {
   }
 
   /** Starts a node and waits until {@code /healthz} says it serves and reaches Redis. */
-  static ClusterNode start(String node, String redisUri, String notifyInterval) {
+  static ClusterNode start(String node, String redisUri, String notifyInterval, String... flags) {
     Path jar = Path.of(System.getProperty("dispatch.jar", "target/rollcall-dispatch.jar"));
     if (!Files.exists(jar)) {
       throw new AssertionError(
@@ -79,6 +79,7 @@ final class ClusterNode implements AutoCloseable {
             "--redis", redisUri,
             "--node", node,
             "--notify-interval", notifyInterval));
+    command.addAll(List.of(flags));
     Process process;
     try {
       process =
