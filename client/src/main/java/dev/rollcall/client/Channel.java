@@ -317,7 +317,7 @@ public final class Channel {
     return socket.isConnected() && isJoined();
   }
 
-  private void rejoin() {
+  void rejoin() {
     rejoin(timeout);
   }
 
