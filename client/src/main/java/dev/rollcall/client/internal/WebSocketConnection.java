@@ -85,6 +85,7 @@ public final class WebSocketConnection {
   private String closeReason = "";
   private boolean closeSent;
   private boolean reportedClose;
+  private boolean active;
 
   private WebSocketConnection(EventLoop loop, Events events) {
     this.loop = loop;
@@ -166,8 +167,16 @@ public final class WebSocketConnection {
                 });
     var connecting = bootstrap.connect(new InetSocketAddress(host, port));
     channel = connecting.channel();
-    // The one place a close is reported: the close future completes for failed connects too.
-    channel.closeFuture().addListener(closed -> reportClose());
+    // A connection that became active reports its close from channelInactive, after the HTTP
+    // decoder flushed what it held (a refused upgrade's response); one that never did, here.
+    channel
+        .closeFuture()
+        .addListener(
+            closed -> {
+              if (!active) {
+                reportClose();
+              }
+            });
     connecting.addListener(
         done -> {
           if (!done.isSuccess()) {
@@ -194,6 +203,10 @@ public final class WebSocketConnection {
       return;
     }
     reportedClose = true;
+    if (state == State.CONNECTING) {
+      // As a browser WebSocket: a connection that never opened reports an error before its close.
+      events.onError(this, new IOException("connection closed before the WebSocket upgrade"));
+    }
     state = State.CLOSED;
     if (handshakeTimeout != null) {
       handshakeTimeout.cancel(false);
@@ -261,6 +274,7 @@ public final class WebSocketConnection {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+      active = true;
       if (state == State.CLOSING) {
         ctx.close();
         return;
@@ -327,6 +341,12 @@ public final class WebSocketConnection {
       } finally {
         ReferenceCountUtil.release(msg);
       }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      reportClose();
+      ctx.fireChannelInactive();
     }
 
     @Override
