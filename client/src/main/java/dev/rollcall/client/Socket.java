@@ -13,6 +13,7 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,9 +52,10 @@ public final class Socket {
   private final List<Callback<Message>> messageCallbacks = new ArrayList<>();
   private List<Channel> channels = new ArrayList<>();
   private final List<Runnable> sendBuffer = new ArrayList<>();
-  private WebSocketConnection connection;
+  private volatile WebSocketConnection connection; // volatile for isConnected off the loop
   private boolean closeWasClean = true;
-  private final List<CompletableFuture<Void>> disconnecting = new ArrayList<>();
+  private final Map<WebSocketConnection, List<CompletableFuture<Void>>> disconnecting =
+      new HashMap<>();
   private int ref;
   private final AtomicInteger callbackRefs = new AtomicInteger();
   private String pendingHeartbeatRef;
@@ -120,7 +122,7 @@ public final class Socket {
             done.complete(null);
             return;
           }
-          disconnecting.add(done);
+          disconnecting.computeIfAbsent(current, c -> new ArrayList<>()).add(done);
           teardown(current, code, reason, "connection_closed");
         });
     return done;
@@ -271,14 +273,13 @@ public final class Socket {
       triggerChanError(why);
     }
     if (current.state() == WebSocketConnection.State.CLOSED) {
-      finishDisconnects();
+      finishDisconnects(current);
     }
   }
 
-  private void finishDisconnects() {
-    if (connection == null && !disconnecting.isEmpty()) {
-      var waiting = List.copyOf(disconnecting);
-      disconnecting.clear();
+  private void finishDisconnects(WebSocketConnection closed) {
+    List<CompletableFuture<Void>> waiting = disconnecting.remove(closed);
+    if (waiting != null) {
       waiting.forEach(done -> done.complete(null));
     }
   }
@@ -340,7 +341,7 @@ public final class Socket {
           reconnectTimer.scheduleTimeout();
         }
       }
-      finishDisconnects();
+      finishDisconnects(closed);
       var status = new CloseStatus(code, reason);
       List.copyOf(closeCallbacks).forEach(c -> call(c.callback(), status));
     }

@@ -178,6 +178,24 @@ class SocketTest {
   }
 
   @Test
+  void disconnectStopsTheSocketAndConnectBringsTheChannelBack() throws Exception {
+    Socket s = socket(FAST);
+    s.connect();
+    Channel channel = s.channel("room:1");
+    channel.join().reply().get(10, TimeUnit.SECONDS);
+
+    s.disconnect().get(10, TimeUnit.SECONDS);
+    assertThat(s.isConnected()).isFalse();
+    assertThat(channel.state()).isEqualTo(ChannelState.ERRORED);
+    Push buffered = channel.push("echo", "while away");
+
+    s.connect();
+    assertThat(buffered.reply().get(10, TimeUnit.SECONDS)).isEqualTo(new Reply("ok", "while away"));
+    assertThat(channel.state()).isEqualTo(ChannelState.JOINED);
+    assertThat(server.joins.get()).isEqualTo(2);
+  }
+
+  @Test
   void aRefusedUpgradeIsReportedAndRetriedWithBackoff() throws Exception {
     Socket s = socket(FAST.withParams(Map.of("refuse", "yes")));
     var errors = new CopyOnWriteArrayList<Throwable>();

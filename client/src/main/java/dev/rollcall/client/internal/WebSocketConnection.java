@@ -77,7 +77,7 @@ public final class WebSocketConnection {
 
   private final EventLoop loop;
   private final Events events;
-  private State state = State.CONNECTING;
+  private volatile State state = State.CONNECTING; // volatile: isOpen is read off the loop
   private Channel channel;
   private WebSocketClientHandshaker handshaker;
   private ScheduledFuture<?> handshakeTimeout;
