@@ -178,6 +178,26 @@ class SocketTest {
   }
 
   @Test
+  void aChannelThatCrashesOnTheServerRejoinsWithBackoff() throws Exception {
+    Socket s = socket(FAST);
+    s.connect();
+    Channel channel = s.channel("room:1");
+    var errors = new CopyOnWriteArrayList<Object>();
+    channel.onError(errors::add);
+    var joinOks = new AtomicInteger();
+    channel.join().receive("ok", response -> joinOks.incrementAndGet());
+    await().atMost(WAIT).until(() -> joinOks.get() == 1);
+
+    channel.push("crash", Map.of());
+
+    await().atMost(WAIT).until(() -> joinOks.get() == 2);
+    assertThat(errors).containsExactly(Map.of());
+    assertThat(s.isConnected()).as("a channel error leaves the socket up").isTrue();
+    assertThat(channel.push("echo", "rejoined").reply().get(10, TimeUnit.SECONDS))
+        .isEqualTo(new Reply("ok", "rejoined"));
+  }
+
+  @Test
   void disconnectStopsTheSocketAndConnectBringsTheChannelBack() throws Exception {
     Socket s = socket(FAST);
     s.connect();

@@ -39,9 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Just enough of a Phoenix server to test the client against, on a free loopback port: joins are
  * answered ok with the connect params and subprotocol, {@code echo} replies with its payload,
- * {@code shout} pushes {@code shouted} back, {@code bye} closes with 1001, {@code drop} drops TCP;
- * a {@code refuse} param is answered 403. Heartbeats and joins are counted; heartbeats go
- * unanswered while {@link #silentHeartbeats} is set. Optionally over TLS.
+ * {@code shout} pushes {@code shouted} back, {@code crash} answers {@code phx_error} as a crashed
+ * channel does, {@code bye} closes with 1001, {@code drop} drops TCP; a {@code refuse} param is
+ * answered 403. Heartbeats and joins are counted; heartbeats go unanswered while {@link
+ * #silentHeartbeats} is set. Optionally over TLS.
  */
 final class TinyPhoenixServer implements AutoCloseable {
   private static final AttributeKey<Map<String, Object>> CONNECT = AttributeKey.valueOf("connect");
@@ -153,6 +154,9 @@ final class TinyPhoenixServer implements AutoCloseable {
         case "echo" -> reply(ctx, in, in.payload());
         case "shout" ->
             write(ctx, new Message(in.joinRef(), null, in.topic(), "shouted", in.payload()));
+        case "crash" ->
+            write(
+                ctx, new Message(in.joinRef(), in.joinRef(), in.topic(), Message.ERROR, Map.of()));
         case "bye" -> ctx.writeAndFlush(new CloseWebSocketFrame(1001, "going away"));
         case "drop" -> ctx.close();
         default -> {} // no reply
