@@ -1,7 +1,5 @@
 package dev.rollcall.bench;
 
-import dev.rollcall.client.JsonScan;
-
 /**
  * The send time in a notification payload's {@code "body":"bench:<nanos>"}, read by scanning the
  * frame's bytes: the load generator's hot path, so it decodes no JSON and builds no message.

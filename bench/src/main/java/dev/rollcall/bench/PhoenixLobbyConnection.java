@@ -3,10 +3,10 @@ package dev.rollcall.bench;
 import dev.rollcall.client.ClientListener;
 import dev.rollcall.client.ClientSocket;
 import dev.rollcall.client.CloseStatus;
-import dev.rollcall.client.FrameHead;
 import dev.rollcall.client.PhoenixClient;
 import dev.rollcall.client.SocketOptions;
 import dev.rollcall.protocol.Message;
+import io.netty.buffer.ByteBuf;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -137,7 +137,11 @@ final class PhoenixLobbyConnection implements LobbyConnection, ClientListener {
    * #onMessage}.
    */
   @Override
-  public boolean onFrameHead(ClientSocket from, FrameHead head) {
+  public boolean onTextFrame(ClientSocket from, ByteBuf content) {
+    FrameHead head = FrameHead.scan(content);
+    if (head == null) {
+      return false;
+    }
     if (head.eventIs("notification")) {
       long sentAt = NotificationBody.sentAt(head.content(), head.payloadStart(), head.payloadEnd());
       if (sentAt == NotificationBody.UNKNOWN) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollcall.client.ClientListener;
 import dev.rollcall.client.ClientSocket;
 import dev.rollcall.client.CloseStatus;
-import dev.rollcall.client.JsonScan;
 import dev.rollcall.client.PhoenixClient;
 import dev.rollcall.client.SocketOptions;
 import io.netty.buffer.ByteBuf;

@@ -11,12 +11,13 @@ import java.nio.charset.StandardCharsets;
 public interface ClientListener {
 
   /**
-   * Offered every text frame that is not a reply before it is decoded, with its event and payload
-   * located by a byte scan ({@link FrameHead}); return true when handled, and the frame is neither
-   * decoded nor passed to {@link #onMessage}. Lets a listener that needs one field of a frequent
-   * event skip building the message; frames the scan cannot read are decoded as usual.
+   * Offered every text frame before it is decoded (its bytes, valid during the call only); return
+   * true when handled, and the frame is neither decoded nor passed to {@link #onMessage}. Lets a
+   * listener that needs one field of a frequent event read it with a byte scan instead of building
+   * the message (the load generator does, for thousands of sockets per process). Never claim a
+   * {@code phx_reply}: its future would not complete.
    */
-  default boolean onFrameHead(ClientSocket socket, FrameHead head) {
+  default boolean onTextFrame(ClientSocket socket, ByteBuf content) {
     return false;
   }
 

@@ -302,7 +302,7 @@ public final class ClientSocket {
         ClientListener listener = options.listener();
         if (options.rawText()) {
           listener.onText(this, text.content());
-        } else if (listener == null || !offerHead(listener, text.content())) {
+        } else if (listener == null || !listener.onTextFrame(this, text.content())) {
           deliver(decodeText(text.content()));
         }
       }
@@ -347,12 +347,6 @@ public final class ClientSocket {
     if (connected.completeExceptionally(cause) && channel != null) {
       channel.close();
     }
-  }
-
-  /** Replies are always decoded: their futures need the message. */
-  private boolean offerHead(ClientListener listener, ByteBuf content) {
-    FrameHead head = FrameHead.scan(content);
-    return head != null && !head.eventIs(Message.REPLY) && listener.onFrameHead(this, head);
   }
 
   private Object decodeText(ByteBuf content) {

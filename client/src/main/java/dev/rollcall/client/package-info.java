@@ -1,11 +1,17 @@
 /**
- * A small Phoenix Channels client (V2) on Netty, like Phoenix's {@code websocket_client.exs}: used
- * by tests to speak the protocol frame by frame and by the load generator to hold many connections
- * per event loop.
+ * A Phoenix Channels client for the JVM, shaped like phoenix.js.
  *
- * <p>{@link dev.rollcall.client.PhoenixClient} owns the event loops and opens {@link
- * dev.rollcall.client.ClientSocket}s; each socket joins, leaves, pushes with reply futures, sends
- * heartbeats, and hands received frames to a {@link dev.rollcall.client.ClientListener} or to its
- * own mailbox with {@code expect} helpers.
+ * <p>{@link dev.rollcall.client.Socket} keeps a connection to an endpoint (heartbeats, reconnect
+ * with backoff); {@link dev.rollcall.client.Channel}s join topics on it and rejoin after errors;
+ * {@link dev.rollcall.client.Push} carries one message and its {@code ok}/{@code error}/{@code
+ * timeout} reply; {@link dev.rollcall.client.Presence} keeps a channel's presences in sync with
+ * phoenix.js's algorithm. {@link dev.rollcall.client.SocketConfig} holds every duration and
+ * backoff. Callbacks run on the socket's event loop thread; see {@code docs/client.md}.
+ *
+ * <p>{@link dev.rollcall.client.PhoenixClient} and {@link dev.rollcall.client.ClientSocket} are a
+ * frame-level client without reconnect or channels, for protocol tests and the load generator
+ * (which reads hot frames from their bytes through {@link
+ * dev.rollcall.client.ClientListener#onTextFrame}). The implementation of {@code Socket} lives in
+ * {@code dev.rollcall.client.internal}, which is not part of the API.
  */
 package dev.rollcall.client;

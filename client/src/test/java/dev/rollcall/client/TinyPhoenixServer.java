@@ -29,6 +29,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -38,18 +39,30 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Just enough of a Phoenix server to test the client against, on a free loopback port: joins are
  * answered ok with the connect params and subprotocol, {@code echo} replies with its payload,
- * {@code shout} pushes {@code shouted} back, {@code bye} closes with 1001, {@code drop} drops TCP;
- * a {@code refuse} param is answered 403. Heartbeats are counted.
+ * {@code shout} pushes {@code shouted} back, {@code crash} answers {@code phx_error} as a crashed
+ * channel does, {@code bye} closes with 1001, {@code drop} drops TCP; a {@code refuse} param is
+ * answered 403. Heartbeats and joins are counted; heartbeats go unanswered while {@link
+ * #silentHeartbeats} is set. Optionally over TLS.
  */
 final class TinyPhoenixServer implements AutoCloseable {
   private static final AttributeKey<Map<String, Object>> CONNECT = AttributeKey.valueOf("connect");
 
   final AtomicInteger heartbeats = new AtomicInteger();
+  final AtomicInteger joins = new AtomicInteger();
+
+  /** When set, heartbeats are counted but not answered, as by a server that hangs. */
+  volatile boolean silentHeartbeats;
+
   private final MultiThreadIoEventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel server;
 
   TinyPhoenixServer() throws InterruptedException {
+    this(null);
+  }
+
+  /** Serves {@code wss://} with {@code tls}, or plain {@code ws://} when null. */
+  TinyPhoenixServer(SslContext tls) throws InterruptedException {
     server =
         new ServerBootstrap()
             .group(group)
@@ -58,6 +71,9 @@ final class TinyPhoenixServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    if (tls != null) {
+                      ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                    }
                     ch.pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(65536))
@@ -127,12 +143,20 @@ final class TinyPhoenixServer implements AutoCloseable {
       switch (in.event()) {
         case Message.HEARTBEAT -> {
           heartbeats.incrementAndGet();
-          reply(ctx, in, Map.of());
+          if (!silentHeartbeats) {
+            reply(ctx, in, Map.of());
+          }
         }
-        case Message.JOIN -> reply(ctx, in, ctx.channel().attr(CONNECT).get());
+        case Message.JOIN -> {
+          joins.incrementAndGet();
+          reply(ctx, in, ctx.channel().attr(CONNECT).get());
+        }
         case "echo" -> reply(ctx, in, in.payload());
         case "shout" ->
             write(ctx, new Message(in.joinRef(), null, in.topic(), "shouted", in.payload()));
+        case "crash" ->
+            write(
+                ctx, new Message(in.joinRef(), in.joinRef(), in.topic(), Message.ERROR, Map.of()));
         case "bye" -> ctx.writeAndFlush(new CloseWebSocketFrame(1001, "going away"));
         case "drop" -> ctx.close();
         default -> {} // no reply

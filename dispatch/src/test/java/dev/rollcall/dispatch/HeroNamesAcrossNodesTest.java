@@ -3,12 +3,10 @@ package dev.rollcall.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rollcall.client.ClientConfig;
-import dev.rollcall.client.ClientListener;
-import dev.rollcall.client.ClientSocket;
-import dev.rollcall.client.PhoenixClient;
-import dev.rollcall.client.SocketOptions;
-import dev.rollcall.protocol.Message;
+import dev.rollcall.client.Channel;
+import dev.rollcall.client.Reply;
+import dev.rollcall.client.Socket;
+import dev.rollcall.client.SocketConfig;
 import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,23 +40,18 @@ class HeroNamesAcrossNodesTest {
   private RedisServerProcess redis;
   private DispatchApp n1;
   private DispatchApp n2;
-  private PhoenixClient client;
-  private final List<ClientSocket> sockets = new ArrayList<>();
+  private final List<Socket> sockets = new ArrayList<>();
 
   @BeforeEach
   void startTwoNodes() {
     redis = RedisServerProcess.start();
     n1 = DispatchApp.start(options("n1"), config);
     n2 = DispatchApp.start(options("n2"), config);
-    client = new PhoenixClient(ClientConfig.defaults().withEventLoopThreads(1));
   }
 
   @AfterEach
   void stopEverything() {
-    sockets.forEach(ClientSocket::close);
-    if (client != null) {
-      client.close();
-    }
+    sockets.forEach(socket -> socket.disconnect().orTimeout(10, TimeUnit.SECONDS).join());
     for (DispatchApp node : new DispatchApp[] {n1, n2}) {
       if (node != null) {
         node.close();
@@ -118,27 +111,25 @@ class HeroNamesAcrossNodesTest {
   /** Connects a page to {@code node} (with a hero token, or none) and returns its name. */
   private String join(DispatchApp node, String token) throws Exception {
     var name = new CompletableFuture<String>();
-    ClientListener listener =
-        new ClientListener() {
-          @Override
-          public void onMessage(ClientSocket socket, Message message) {
-            if ("user_info".equals(message.event())
-                && message.payload() instanceof Map<?, ?> info) {
-              name.complete(String.valueOf(info.get("user_name")));
-            }
-          }
-        };
-    SocketOptions socketOptions = SocketOptions.defaults().withListener(listener);
+    SocketConfig socketConfig = SocketConfig.defaults();
     if (token != null) {
-      socketOptions = socketOptions.withAuthToken(token);
+      socketConfig = socketConfig.withAuthToken(token);
     }
-    URI uri = URI.create("ws://127.0.0.1:" + node.port() + "/socket/websocket");
-    ClientSocket socket = client.connect(uri, socketOptions).get(10, TimeUnit.SECONDS);
+    var socket = new Socket("ws://127.0.0.1:" + node.port() + "/socket", socketConfig);
     synchronized (sockets) {
       sockets.add(socket);
     }
-    Message reply = socket.join(NotificationsChannel.LOBBY, Map.of()).get(10, TimeUnit.SECONDS);
-    assertThat(ClientSocket.status(reply)).as("join reply %s", reply).isEqualTo("ok");
+    socket.connect();
+    Channel lobby = socket.channel(NotificationsChannel.LOBBY, Map.of());
+    lobby.on(
+        "user_info",
+        payload -> {
+          if (payload instanceof Map<?, ?> info) {
+            name.complete(String.valueOf(info.get("user_name")));
+          }
+        });
+    Reply reply = lobby.join().reply().get(10, TimeUnit.SECONDS);
+    assertThat(reply.status()).as("join reply %s", reply).isEqualTo("ok");
     return name.get(10, TimeUnit.SECONDS);
   }
 

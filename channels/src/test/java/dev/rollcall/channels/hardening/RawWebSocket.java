@@ -16,6 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * A WebSocket client on a plain TCP socket that writes any bytes at all: frames with any opcode,
  * RSV bits, mask or length, and payloads that are not UTF-8. Reads server frames (unmasked, RFC
  * 6455 §5.2). Confined to one thread.
+ *
+ * <p>Not the {@code rollcall-client} Socket: these tests need invalid bytes and blocking writes
+ * that stall on TCP backpressure, where a client queues its writes.
  */
 final class RawWebSocket implements AutoCloseable {
   static final int TEXT = 0x1;

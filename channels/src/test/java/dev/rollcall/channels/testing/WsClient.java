@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A raw WebSocket client on {@code java.net.http} for spec tests: send frames as text, expect exact
  * frames (compared as JSON) and close codes. Thread-safe.
+ *
+ * <p>Not the {@code rollcall-client} Socket: these tests send V1 frames, malformed text and
+ * fragments, and hold reads back, none of which a Phoenix client does.
  */
 public final class WsClient implements AutoCloseable {
   private static final ObjectMapper json = new ObjectMapper();

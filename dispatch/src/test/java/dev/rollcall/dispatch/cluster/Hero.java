@@ -3,21 +3,21 @@ package dev.rollcall.dispatch.cluster;
 import dev.rollcall.client.ClientListener;
 import dev.rollcall.client.ClientSocket;
 import dev.rollcall.client.PhoenixClient;
+import dev.rollcall.client.Presence;
+import dev.rollcall.client.PresenceEntry;
 import dev.rollcall.client.SocketOptions;
 import dev.rollcall.protocol.Message;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A hero in the lobby of one node, as the page sees it: its name from {@code user_info}, the roster
- * kept from {@code presence_state} and {@code presence_diff} the way phoenix.js {@code Presence}
- * merges them, and every {@code notification} received.
+ * kept from {@code presence_state} and {@code presence_diff} by the client's {@link Presence}
+ * (phoenix.js's algorithm), and every {@code notification} received.
  *
  * <p>Thread-safe: frames arrive on the client's event loop; the state is guarded by this object.
  */
@@ -26,7 +26,7 @@ final class Hero implements ClientListener, AutoCloseable {
 
   private final ClusterNode node;
   private final CompletableFuture<String> name = new CompletableFuture<>();
-  private final Map<String, List<Map<String, Object>>> roster = new LinkedHashMap<>();
+  private Map<String, PresenceEntry> roster = Map.of();
   private final List<Map<String, Object>> notifications = new CopyOnWriteArrayList<>();
   private final List<String> leaves = new CopyOnWriteArrayList<>();
   private volatile ClientSocket socket;
@@ -66,7 +66,7 @@ final class Hero implements ClientListener, AutoCloseable {
   /** Metas per name, to check that nothing is duplicated. */
   synchronized Map<String, Integer> metaCounts() {
     Map<String, Integer> counts = new LinkedHashMap<>();
-    roster.forEach((key, metas) -> counts.put(key, metas.size()));
+    roster.forEach((key, entry) -> counts.put(key, entry.metas().size()));
     return counts;
   }
 
@@ -119,49 +119,25 @@ final class Hero implements ClientListener, AutoCloseable {
     }
   }
 
+  // The roster is kept by the client's phoenix.js Presence algorithm, so this hero sees exactly
+  // what a page sees.
   private synchronized void presenceState(Map<String, Object> state) {
-    roster.clear();
-    state.forEach((key, value) -> roster.put(key, new ArrayList<>(metas(value))));
+    roster = Presence.syncState(roster, PresenceEntry.fromJsonState(state), null, null);
   }
 
-  // After phoenix.js Presence.syncDiff: joins add metas, leaves remove metas by phx_ref.
   private synchronized void presenceDiff(Map<String, Object> diff) {
-    asMap(diff.get("joins"))
-        .forEach(
-            (key, value) -> {
-              List<Map<String, Object>> current =
-                  roster.computeIfAbsent(key, k -> new ArrayList<>());
-              for (Map<String, Object> meta : metas(value)) {
-                current.removeIf(m -> Objects.equals(m.get("phx_ref"), meta.get("phx_ref")));
-                current.add(meta);
-              }
-            });
-    asMap(diff.get("leaves"))
-        .forEach(
-            (key, value) -> {
-              List<Map<String, Object>> current = roster.get(key);
-              if (current == null) {
-                return;
-              }
-              for (Map<String, Object> meta : metas(value)) {
-                current.removeIf(m -> Objects.equals(m.get("phx_ref"), meta.get("phx_ref")));
-              }
-              if (current.isEmpty()) {
-                roster.remove(key);
-                leaves.add(key);
-              }
-            });
+    roster = Presence.syncDiff(roster, Presence.Diff.fromJson(diff), null, this::left);
+  }
+
+  private void left(String key, PresenceEntry remaining, PresenceEntry left) {
+    if (remaining.metas().isEmpty()) {
+      leaves.add(key);
+    }
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> asMap(Object value) {
     return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> metas(Object entry) {
-    Object metas = asMap(entry).get("metas");
-    return metas instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.rollcall.client;
+package dev.rollcall.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.rollcall.client;
+package dev.rollcall.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -9,7 +9,7 @@ import io.netty.util.concurrent.FastThreadLocal;
  * tell") for input it does not expect, and the caller then decodes the frame fully. {@code end} is
  * exclusive. Stateless, apart from {@link #copy}'s buffer per thread.
  */
-public final class JsonScan {
+final class JsonScan {
   static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
   /** {@link #fieldValue}: the object has no such field at its top level. */

@@ -1,4 +1,4 @@
-package dev.rollcall.client;
+package dev.rollcall.bench;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
  * only the event (or one field of the payload) reads it here and never builds the message; every
  * frame this scan does not understand gets the full decode.
  *
- * <p>Valid only during {@link ClientListener#onFrameHead}: its bytes are a copy in an array the
+ * <p>Valid only during {@code ClientListener#onTextFrame}: its bytes are a copy in an array the
  * event loop reuses for the next frame. Not thread-safe (one frame, one event loop).
  */
-public final class FrameHead {
+final class FrameHead {
   private final byte[] content;
   private final int eventStart;
   private final int eventEnd;
