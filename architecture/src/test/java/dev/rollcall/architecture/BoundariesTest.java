@@ -6,6 +6,10 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -13,6 +17,8 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Module boundaries over the main classes of every module, the app and the load generator included:
@@ -93,12 +99,36 @@ class BoundariesTest {
           .because("an application writes channels without knowing the transport");
 
   @ArchTest
-  static final ArchRule clientApiHasNoNettyTypes =
-      noClasses()
+  static final ArchRule clientApiSignaturesHaveNoNettyTypes =
+      classes()
           .that()
           .resideInAPackage("dev.rollcall.client")
-          .should()
-          .dependOnClassesThat()
-          .resideInAPackage("io.netty..")
+          .and()
+          .arePublic()
+          .should(
+              new ArchCondition<JavaClass>("expose no Netty type in a public signature") {
+                @Override
+                public void check(JavaClass c, ConditionEvents events) {
+                  for (JavaMember m : c.getMembers()) {
+                    if (!m.getModifiers().contains(JavaModifier.PUBLIC)) {
+                      continue;
+                    }
+                    Set<JavaClass> types = new HashSet<>();
+                    if (m instanceof JavaCodeUnit unit) {
+                      types.addAll(unit.getRawParameterTypes());
+                      types.add(unit.getRawReturnType());
+                    } else if (m instanceof JavaField field) {
+                      types.add(field.getRawType());
+                    }
+                    for (JavaClass t : types) {
+                      if (t.getPackageName().startsWith("io.netty")) {
+                        events.add(
+                            SimpleConditionEvent.violated(
+                                m, m.getFullName() + " exposes " + t.getName()));
+                      }
+                    }
+                  }
+                }
+              })
           .because("a client user should not need to know the client runs on Netty");
 }

@@ -25,7 +25,10 @@ record Modules(String name, String root, Set<String> exports, Set<String> depend
               Set.of("dev.rollcall.channels"),
               Set.of("pubsub", "protocol")),
           new Modules(
-              "client", "dev.rollcall.client", Set.of("dev.rollcall.client"), Set.of("protocol")),
+              "client",
+              "dev.rollcall.client",
+              Set.of("dev.rollcall.client", "dev.rollcall.client.frames"),
+              Set.of("protocol")),
           new Modules(
               "presence",
               "dev.rollcall.presence",

@@ -1,10 +1,10 @@
 package dev.rollcall.bench;
 
-import dev.rollcall.client.ClientListener;
-import dev.rollcall.client.ClientSocket;
 import dev.rollcall.client.CloseStatus;
-import dev.rollcall.client.PhoenixClient;
-import dev.rollcall.client.SocketOptions;
+import dev.rollcall.client.frames.ClientListener;
+import dev.rollcall.client.frames.ClientSocket;
+import dev.rollcall.client.frames.PhoenixClient;
+import dev.rollcall.client.frames.SocketOptions;
 import dev.rollcall.protocol.Message;
 import io.netty.buffer.ByteBuf;
 import java.net.URI;

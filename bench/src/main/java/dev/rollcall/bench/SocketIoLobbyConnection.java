@@ -1,11 +1,11 @@
 package dev.rollcall.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rollcall.client.ClientListener;
-import dev.rollcall.client.ClientSocket;
 import dev.rollcall.client.CloseStatus;
-import dev.rollcall.client.PhoenixClient;
-import dev.rollcall.client.SocketOptions;
+import dev.rollcall.client.frames.ClientListener;
+import dev.rollcall.client.frames.ClientSocket;
+import dev.rollcall.client.frames.PhoenixClient;
+import dev.rollcall.client.frames.SocketOptions;
 import io.netty.buffer.ByteBuf;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

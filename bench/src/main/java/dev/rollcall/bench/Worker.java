@@ -1,9 +1,9 @@
 package dev.rollcall.bench;
 
-import dev.rollcall.client.ClientConfig;
-import dev.rollcall.client.HandshakeException;
-import dev.rollcall.client.PhoenixClient;
-import dev.rollcall.client.SocketOptions;
+import dev.rollcall.client.frames.ClientConfig;
+import dev.rollcall.client.frames.HandshakeException;
+import dev.rollcall.client.frames.PhoenixClient;
+import dev.rollcall.client.frames.SocketOptions;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;

@@ -7,7 +7,8 @@ package dev.rollcall.client;
 public record CloseStatus(int code, String reason) {
   public static final int ABNORMAL = 1006;
 
-  static CloseStatus abnormal() {
+  /** A connection that ended without a close frame. */
+  public static CloseStatus abnormal() {
     return new CloseStatus(ABNORMAL, "");
   }
 }

@@ -8,10 +8,10 @@
  * phoenix.js's algorithm. {@link dev.rollcall.client.SocketConfig} holds every duration and
  * backoff. Callbacks run on the socket's event loop thread; see {@code docs/client.md}.
  *
- * <p>{@link dev.rollcall.client.PhoenixClient} and {@link dev.rollcall.client.ClientSocket} are a
- * frame-level client without reconnect or channels, for protocol tests and the load generator
- * (which reads hot frames from their bytes through {@link
- * dev.rollcall.client.ClientListener#onTextFrame}). The implementation of {@code Socket} lives in
- * {@code dev.rollcall.client.internal}, which is not part of the API.
+ * <p>{@link dev.rollcall.client.frames.PhoenixClient} and {@link
+ * dev.rollcall.client.frames.ClientSocket} are a frame-level client without reconnect or channels,
+ * for protocol tests and the load generator (which reads hot frames from their bytes through {@link
+ * dev.rollcall.client.frames.ClientListener#onTextFrame}). The implementation of {@code Socket}
+ * lives in {@code dev.rollcall.client.internal}, which is not part of the API.
  */
 package dev.rollcall.client;

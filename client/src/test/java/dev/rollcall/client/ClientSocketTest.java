@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.rollcall.client.frames.ClientConfig;
+import dev.rollcall.client.frames.ClientListener;
+import dev.rollcall.client.frames.ClientSocket;
+import dev.rollcall.client.frames.HandshakeException;
+import dev.rollcall.client.frames.PhoenixClient;
+import dev.rollcall.client.frames.SocketOptions;
 import dev.rollcall.protocol.Message;
 import dev.rollcall.protocol.ReplyPayload;
 import java.net.InetAddress;

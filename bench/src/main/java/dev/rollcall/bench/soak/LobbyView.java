@@ -1,7 +1,7 @@
 package dev.rollcall.bench.soak;
 
-import dev.rollcall.client.ClientListener;
-import dev.rollcall.client.ClientSocket;
+import dev.rollcall.client.frames.ClientListener;
+import dev.rollcall.client.frames.ClientSocket;
 import dev.rollcall.protocol.Message;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,9 +1,9 @@
 package dev.rollcall.bench.soak;
 
-import dev.rollcall.client.ClientConfig;
-import dev.rollcall.client.ClientSocket;
-import dev.rollcall.client.PhoenixClient;
-import dev.rollcall.client.SocketOptions;
+import dev.rollcall.client.frames.ClientConfig;
+import dev.rollcall.client.frames.ClientSocket;
+import dev.rollcall.client.frames.PhoenixClient;
+import dev.rollcall.client.frames.SocketOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package dev.rollcall.dispatch.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.rollcall.client.ClientConfig;
-import dev.rollcall.client.PhoenixClient;
+import dev.rollcall.client.frames.ClientConfig;
+import dev.rollcall.client.frames.PhoenixClient;
 import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
 import dev.rollcall.pubsub.redis.testing.TcpProxy;
 import java.time.Duration;

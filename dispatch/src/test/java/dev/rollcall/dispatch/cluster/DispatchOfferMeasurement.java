@@ -1,11 +1,10 @@
 package dev.rollcall.dispatch.cluster;
 
-import dev.rollcall.client.ClientConfig;
-import dev.rollcall.client.ClientListener;
-import dev.rollcall.client.ClientSocket;
-import dev.rollcall.client.FrameHead;
-import dev.rollcall.client.PhoenixClient;
-import dev.rollcall.client.SocketOptions;
+import dev.rollcall.client.frames.ClientConfig;
+import dev.rollcall.client.frames.ClientListener;
+import dev.rollcall.client.frames.ClientSocket;
+import dev.rollcall.client.frames.PhoenixClient;
+import dev.rollcall.client.frames.SocketOptions;
 import dev.rollcall.protocol.Message;
 import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
 import java.util.ArrayList;
@@ -41,13 +40,8 @@ public final class DispatchOfferMeasurement {
   private static final Map<String, Long> offeredAt = new ConcurrentHashMap<>();
   private static volatile CountDownLatch resolved = new CountDownLatch(0);
 
-  /** Accepts and resolves every offer it gets; skips decoding every other frame. */
+  /** Accepts and resolves every offer it gets. */
   private static final class Responder implements ClientListener {
-    @Override
-    public boolean onFrameHead(ClientSocket socket, FrameHead head) {
-      return !head.eventIs("dispatch_offer") && !head.eventIs("phx_reply");
-    }
-
     @Override
     public void onMessage(ClientSocket socket, Message message) {
       if (!"dispatch_offer".equals(message.event())

@@ -1,11 +1,11 @@
 package dev.rollcall.dispatch.cluster;
 
-import dev.rollcall.client.ClientListener;
-import dev.rollcall.client.ClientSocket;
-import dev.rollcall.client.PhoenixClient;
 import dev.rollcall.client.Presence;
 import dev.rollcall.client.PresenceEntry;
-import dev.rollcall.client.SocketOptions;
+import dev.rollcall.client.frames.ClientListener;
+import dev.rollcall.client.frames.ClientSocket;
+import dev.rollcall.client.frames.PhoenixClient;
+import dev.rollcall.client.frames.SocketOptions;
 import dev.rollcall.protocol.Message;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
-package dev.rollcall.client;
+package dev.rollcall.client.frames;
 
+import dev.rollcall.client.CloseStatus;
 import dev.rollcall.protocol.Message;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.rollcall.client;
+package dev.rollcall.client.frames;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,4 +1,4 @@
-package dev.rollcall.client;
+package dev.rollcall.client.frames;
 
 import dev.rollcall.protocol.Message;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.rollcall.client;
+package dev.rollcall.client.frames;
 
 import java.net.InetAddress;
 import java.time.Duration;

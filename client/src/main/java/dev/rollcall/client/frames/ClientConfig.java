@@ -1,4 +1,4 @@
-package dev.rollcall.client;
+package dev.rollcall.client.frames;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.rollcall.client;
+package dev.rollcall.client.frames;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
