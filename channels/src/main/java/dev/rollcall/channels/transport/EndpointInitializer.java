@@ -3,7 +3,6 @@ package dev.rollcall.channels.transport;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -24,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * pre-built ({@link FrameBytes}).
  */
 final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
-  /** Upgrade requests and route requests carry no body worth more than this. */
+  /** Upgrade requests and route requests carry no body worth more than this; long-poll POSTs do. */
   private static final int MAX_HTTP_REQUEST_BYTES = 64 * 1024;
 
   private final NettyEndpoint endpoint;
@@ -43,7 +42,15 @@ final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
             new IdleStateHandler(
                 endpoint.config().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("http", new HttpServerCodec())
-        .addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES))
+        .addLast(
+            "aggregator",
+            new RequestAggregator(
+                MAX_HTTP_REQUEST_BYTES,
+                (int)
+                    Math.min(
+                        Integer.MAX_VALUE,
+                        (long) endpoint.config().maxFrameBytes() * LongPollHandler.MAX_BATCH),
+                endpoint.config().socketPath() + "/longpoll"))
         .addLast("request", new HttpRequestHandler(endpoint));
   }
 

@@ -59,6 +59,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     String socketPath = endpoint.config().socketPath();
     if (path.equals(socketPath + "/websocket")) {
       upgrade(ctx, request, uri);
+    } else if (path.equals(socketPath + "/longpoll")) {
+      endpoint.longPoll().handle(ctx, request, uri);
     } else if (path.equals(socketPath) || path.startsWith(socketPath + "/")) {
       respond(ctx, request, HttpResponseStatus.NOT_FOUND);
     } else if (!request.method().equals(HttpMethod.GET)) {
@@ -105,7 +107,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     request.retain();
     Thread.startVirtualThread(
         () -> {
-          ConnectResult result = connect(info);
+          ConnectResult result = connect(endpoint, info);
           ctx.executor()
               .execute(
                   () -> {
@@ -118,7 +120,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         });
   }
 
-  private ConnectResult connect(ConnectInfo info) {
+  /** The socket's connect callback; a null or a throw refuses (runs on a virtual thread). */
+  static ConnectResult connect(NettyEndpoint endpoint, ConnectInfo info) {
     try {
       ConnectResult result = endpoint.socket().connect(info);
       return result == null ? ConnectResult.refuse() : result;
@@ -248,13 +251,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     ctx.close();
   }
 
-  private static Map<String, String> firstValues(Map<String, List<String>> parameters) {
+  static Map<String, String> firstValues(Map<String, List<String>> parameters) {
     Map<String, String> first = new HashMap<>(parameters.size());
     parameters.forEach((name, values) -> first.put(name, values.isEmpty() ? "" : values.get(0)));
     return Map.copyOf(first);
   }
 
-  private static Map<String, String> lowerCaseHeaders(HttpHeaders headers) {
+  static Map<String, String> lowerCaseHeaders(HttpHeaders headers) {
     Map<String, String> map = new HashMap<>();
     for (Map.Entry<String, String> header : headers) {
       map.merge(

@@ -62,6 +62,8 @@ public final class NettyEndpoint implements Endpoint {
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final EventLoopGroup group;
   private final Channel serverChannel;
+  private final LongPollSessions longPollSessions;
+  private final LongPollHandler longPollHandler;
   private volatile boolean closed;
 
   private NettyEndpoint(Builder builder) {
@@ -88,6 +90,14 @@ public final class NettyEndpoint implements Endpoint {
     this.group =
         new MultiThreadIoEventLoopGroup(
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.longPollSessions =
+        new LongPollSessions(
+            pubSub,
+            group,
+            config.secretKeyBase() != null ? config.secretKeyBase() : randomSecret(),
+            config.longPollWindow(),
+            stats);
+    this.longPollHandler = new LongPollHandler(this, longPollSessions);
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {
@@ -110,6 +120,7 @@ public final class NettyEndpoint implements Endpoint {
       group.shutdownGracefully();
       throw new IllegalStateException("interrupted while binding", e);
     } catch (RuntimeException e) {
+      longPollSessions.close();
       group.shutdownGracefully();
       throw e;
     }
@@ -122,7 +133,8 @@ public final class NettyEndpoint implements Endpoint {
             sweepMillis,
             TimeUnit.MILLISECONDS);
     log.info(
-        "serving {}/websocket on {}:{} ({})",
+        "serving {}/websocket and {}/longpoll on {}:{} ({})",
+        config.socketPath(),
         config.socketPath(),
         config.host(),
         port(),
@@ -186,7 +198,9 @@ public final class NettyEndpoint implements Endpoint {
           .execute(
               () -> connection.session().shutdown().whenComplete((v, e) -> end.complete(null)));
     }
+    ends.add(longPollSessions.shutdown());
     await(CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)), deadline, "channels");
+    longPollSessions.close();
     List<CompletableFuture<Void>> closes = new ArrayList<>();
     for (Connection connection : connections) {
       CompletableFuture<Void> gone = new CompletableFuture<>();
@@ -282,6 +296,55 @@ public final class NettyEndpoint implements Endpoint {
       connection.close(CloseCodes.GOING_AWAY, "server shutdown");
     }
     return connection;
+  }
+
+  LongPollHandler longPoll() {
+    return longPollHandler;
+  }
+
+  /** A long-poll session accepted by connect, counted as a connection. */
+  LongPollSession openLongPoll(
+      Serializer serializer, ConnectResult.Accept accept, Map<String, String> params) {
+    LongPollSession longPoll =
+        new LongPollSession(
+            LongPollSessions.newTopic(),
+            serializer,
+            longPollSessions.nextExecutor(),
+            longPollSessions,
+            stats);
+    longPoll.attach(
+        new SocketSession(
+            socket,
+            config,
+            pubSub,
+            longPoll,
+            longPoll,
+            channelCounters,
+            accept.assigns() == null ? Map.of() : accept.assigns(),
+            accept.id(),
+            params,
+            System::nanoTime));
+    longPollSessions.opened(longPoll);
+    if (accept.id() != null) {
+      Subscriber onDisconnect =
+          delivery -> {
+            if (delivery.message() instanceof Broadcast b && "disconnect".equals(b.event())) {
+              longPoll.close(CloseCodes.GOING_AWAY, "disconnected");
+            }
+          };
+      longPoll.idSubscriber(onDisconnect);
+      pubSub.subscribe(accept.id(), onDisconnect);
+    }
+    if (closed) {
+      longPoll.close(CloseCodes.GOING_AWAY, "server shutdown");
+    }
+    return longPoll;
+  }
+
+  private static String randomSecret() {
+    byte[] bytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return java.util.HexFormat.of().formatHex(bytes);
   }
 
   /** The connection is gone (called once, on its event loop). */
