@@ -52,6 +52,31 @@ class DispatchEndToEndIT {
     }
   }
 
+  /**
+   * The same lobby scenarios with every hero over phoenix.js's LongPoll, then long-poll and
+   * WebSocket heroes together. A one-second window so a hero whose client stops polling leaves
+   * within the suite's waits (1.5 windows).
+   */
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void officialPhoenixClientOverLongPoll() throws Exception {
+    try (var server = Launcher.start("e2e-longpoll", "200ms", "--longpoll-window", "1s")) {
+      int exit =
+          suite.test(
+              Map.of(
+                  "DISPATCH_URL",
+                  server.url(),
+                  "NOTIFY_INTERVAL_MS",
+                  "200",
+                  "TRANSPORT",
+                  "longpoll"),
+              "--test-concurrency=1",
+              "lobby.test.js",
+              "transports.test.js");
+      assertThat(exit).as("node --test lobby.test.js over long-poll (output above)").isZero();
+    }
+  }
+
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void twoPeopleInChromium() throws Exception {
@@ -120,7 +145,7 @@ class DispatchEndToEndIT {
 
   /** The launcher as a user runs it, on a free loopback port. */
   private record Launcher(Process process, int port, Path log) implements AutoCloseable {
-    static Launcher start(String node, String interval) throws IOException {
+    static Launcher start(String node, String interval, String... extra) throws IOException {
       assertThat(JAR).as("the shaded jar (built in the package phase)").exists();
       int port;
       try (var probe = new ServerSocket(0)) {
@@ -139,6 +164,7 @@ class DispatchEndToEndIT {
               node,
               "--notify-interval",
               interval));
+      command.addAll(List.of(extra));
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)

@@ -52,7 +52,7 @@ final class ClusterNode implements AutoCloseable {
   }
 
   /** Starts a node and waits until {@code /healthz} says it serves and reaches Redis. */
-  static ClusterNode start(String node, String redisUri, String notifyInterval) {
+  static ClusterNode start(String node, String redisUri, String notifyInterval, String... extra) {
     Path jar = Path.of(System.getProperty("dispatch.jar", "target/rollcall-dispatch.jar"));
     if (!Files.exists(jar)) {
       throw new AssertionError(
@@ -79,13 +79,14 @@ final class ClusterNode implements AutoCloseable {
             "--redis", redisUri,
             "--node", node,
             "--notify-interval", notifyInterval));
+    command.addAll(List.of(extra));
     Process process;
     try {
-      process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      var builder = new ProcessBuilder(command);
+      // One secret for the cluster, as an operator sets it: tokens signed by one node verify on
+      // all.
+      builder.environment().put("ROLLCALL_SECRET", "cluster-test-secret-of-at-least-32-characters");
+      process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     } catch (IOException e) {
       throw new AssertionError("cannot start " + command, e);
     }
@@ -115,6 +116,10 @@ final class ClusterNode implements AutoCloseable {
 
   URI socketUri() {
     return URI.create("ws://127.0.0.1:" + port + "/socket/websocket");
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   boolean isAlive() {
