@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * The whole pipeline of a connection, in the order a frame travels.
  *
  * <pre>
- * accepted:  idle → http (codec) → aggregator → request (upgrade, routes, static files)
- * upgraded:  wsencoder/wsdecoder (frame codec) → fragments → socket
+ * accepted:  [tls] → idle → http (codec) → aggregator → request (upgrade, routes, static files)
+ * upgraded:  [tls] → wsencoder/wsdecoder (frame codec) → fragments → socket
  * </pre>
  *
  * The upgrade removes the idle handler, the HTTP codec, the aggregator and the request handler, so
@@ -34,6 +34,9 @@ final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel channel) {
+    if (endpoint.sslContext() != null) {
+      channel.pipeline().addLast("tls", endpoint.sslContext().newHandler(channel.alloc()));
+    }
     channel
         .pipeline()
         // A connection that never completes its request goes after idleTimeout too.

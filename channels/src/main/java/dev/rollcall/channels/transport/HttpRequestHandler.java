@@ -142,7 +142,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       respond(ctx, request, HttpResponseStatus.FORBIDDEN);
       return;
     }
-    String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
+    String url =
+        (endpoint.sslContext() == null ? "ws://" : "wss://")
+            + request.headers().get(HttpHeaderNames.HOST, "localhost")
+            + request.uri();
     WebSocketServerHandshaker handshaker =
         new WebSocketServerHandshakerFactory(url, SUBPROTOCOL, endpoint.decoderConfig())
             .newHandshaker(request);

@@ -26,6 +26,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,6 +65,7 @@ public final class NettyEndpoint implements Endpoint {
   private final Channel serverChannel;
   private final LongPollSessions longPollSessions;
   private final LongPollHandler longPollHandler;
+  private final SslContext sslContext;
   private volatile boolean closed;
 
   private NettyEndpoint(Builder builder) {
@@ -79,6 +81,8 @@ public final class NettyEndpoint implements Endpoint {
     this.staticResources =
         builder.staticRoot == null ? null : StaticResources.of(builder.staticRoot);
     this.originCheck = OriginCheck.of(config.allowedOrigins());
+    this.sslContext =
+        config.tlsCert() == null ? null : TlsContext.load(config.tlsCert(), config.tlsKey());
     this.decoderConfig =
         WebSocketDecoderConfig.newBuilder()
             .maxFramePayloadLength(config.maxFrameBytes())
@@ -133,12 +137,14 @@ public final class NettyEndpoint implements Endpoint {
             sweepMillis,
             TimeUnit.MILLISECONDS);
     log.info(
-        "serving {}/websocket and {}/longpoll on {}:{} ({})",
+        "serving {}/websocket and {}/longpoll on {}://{}:{} ({}{})",
         config.socketPath(),
         config.socketPath(),
+        sslContext == null ? "http" : "https",
         config.host(),
         port(),
-        epoll ? "epoll" : "nio");
+        epoll ? "epoll" : "nio",
+        config.compress() ? ", permessage-deflate" : "");
   }
 
   // ---- Endpoint
@@ -252,6 +258,11 @@ public final class NettyEndpoint implements Endpoint {
 
   OriginCheck originCheck() {
     return originCheck;
+  }
+
+  /** The TLS context when the endpoint serves HTTPS and WSS, else null. */
+  SslContext sslContext() {
+    return sslContext;
   }
 
   WebSocketDecoderConfig decoderConfig() {
