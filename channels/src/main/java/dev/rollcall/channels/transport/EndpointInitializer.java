@@ -67,6 +67,9 @@ final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
     pipeline.remove("idle");
     pipeline
         .addLast("fragments", new WebSocketFrameAggregator(endpoint.config().maxFrameBytes()))
-        .addLast("socket", new SocketHandler(connection, () -> endpoint.closed(connection)));
+        .addLast(
+            "socket",
+            new SocketHandler(
+                connection, () -> endpoint.closed(connection), endpoint.config().maxFrameBytes()));
   }
 }

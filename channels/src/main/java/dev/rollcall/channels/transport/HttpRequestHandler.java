@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -146,17 +147,29 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         (endpoint.sslContext() == null ? "ws://" : "wss://")
             + request.headers().get(HttpHeaderNames.HOST, "localhost")
             + request.uri();
+    boolean deflate =
+        endpoint.config().compress()
+            && PerMessageDeflate.offered(
+                request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
     WebSocketServerHandshaker handshaker =
-        new WebSocketServerHandshakerFactory(url, SUBPROTOCOL, endpoint.decoderConfig())
+        new WebSocketServerHandshakerFactory(
+                url,
+                SUBPROTOCOL,
+                deflate ? endpoint.deflateDecoderConfig() : endpoint.decoderConfig())
             .newHandshaker(request);
     if (handshaker == null) {
       endpoint.transportStats().closed();
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
       return;
     }
-    Connection connection = endpoint.open(ctx.channel(), serializer, accept, info.params());
+    Connection connection =
+        endpoint.open(ctx.channel(), serializer, accept, info.params(), deflate);
+    HttpHeaders responseHeaders = new DefaultHttpHeaders();
+    if (deflate) {
+      responseHeaders.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PerMessageDeflate.RESPONSE);
+    }
     handshaker
-        .handshake(ctx.channel(), request)
+        .handshake(ctx.channel(), request, responseHeaders, ctx.channel().newPromise())
         .addListener(
             f -> {
               if (f.isSuccess()) {

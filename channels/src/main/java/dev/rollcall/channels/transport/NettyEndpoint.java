@@ -58,6 +58,7 @@ public final class NettyEndpoint implements Endpoint {
   private final StaticResources staticResources;
   private final OriginCheck originCheck;
   private final WebSocketDecoderConfig decoderConfig;
+  private final WebSocketDecoderConfig deflateDecoderConfig;
   private final EndpointStats stats = new EndpointStats();
   private final ChannelCounters channelCounters;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -90,6 +91,7 @@ public final class NettyEndpoint implements Endpoint {
             .closeOnProtocolViolation(true)
             .withUTF8Validator(true)
             .build();
+    this.deflateDecoderConfig = decoderConfig.toBuilder().allowExtensions(true).build();
     boolean epoll = Epoll.isAvailable();
     this.group =
         new MultiThreadIoEventLoopGroup(
@@ -269,6 +271,11 @@ public final class NettyEndpoint implements Endpoint {
     return decoderConfig;
   }
 
+  /** For connections with permessage-deflate: frames may carry RSV1. */
+  WebSocketDecoderConfig deflateDecoderConfig() {
+    return deflateDecoderConfig;
+  }
+
   EndpointStats transportStats() {
     return stats;
   }
@@ -278,8 +285,9 @@ public final class NettyEndpoint implements Endpoint {
       Channel channel,
       Serializer serializer,
       ConnectResult.Accept accept,
-      Map<String, String> params) {
-    Connection connection = new Connection(channel, serializer, stats);
+      Map<String, String> params,
+      boolean deflate) {
+    Connection connection = new Connection(channel, serializer, stats, deflate);
     connection.attach(
         new SocketSession(
             socket,
