@@ -143,6 +143,21 @@ class DispatchEndToEndIT {
     return new Outcome(process.exitValue(), output);
   }
 
+  /** The lobby suite with permessage-deflate negotiated on every WebSocket (ws offers it). */
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void officialPhoenixClientWithCompression() throws Exception {
+    try (var server = Launcher.start("e2e-deflate", "200ms", "--compress", "on")) {
+      int exit =
+          suite.test(
+              Map.of("DISPATCH_URL", server.url(), "NOTIFY_INTERVAL_MS", "200"),
+              "--test-concurrency=1",
+              "lobby.test.js",
+              "compress.test.js");
+      assertThat(exit).as("node --test lobby.test.js with --compress on (output above)").isZero();
+    }
+  }
+
   /**
    * The launcher with a self-signed certificate made by the {@code openssl} CLI: phoenix.js joins
    * over {@code wss://} and over long-poll on {@code https://} ({@code tls.test.js}).
