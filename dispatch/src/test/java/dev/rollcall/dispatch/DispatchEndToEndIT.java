@@ -100,11 +100,14 @@ class DispatchEndToEndIT {
                   "CHROME_PATH", chrome,
                   "SCREENSHOT_DIR", TARGET.toString()),
               "--test-concurrency=1",
-              "browser.test.js");
+              "browser.test.js",
+              "browser-longpoll.test.js");
       assertThat(exit).as("node --test browser.test.js (output above)").isZero();
     }
     assertThat(TARGET.resolve("browser-hero-A.png")).isNotEmptyFile();
     assertThat(TARGET.resolve("browser-hero-B.png")).isNotEmptyFile();
+    assertThat(TARGET.resolve("browser-longpoll-hero.png")).isNotEmptyFile();
+    assertThat(TARGET.resolve("browser-websocket-hero.png")).isNotEmptyFile();
   }
 
   @Test
