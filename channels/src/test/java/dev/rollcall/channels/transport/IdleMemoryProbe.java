@@ -14,16 +14,20 @@ import java.nio.file.Path;
  * Measures the server heap per idle WebSocket (numbers for docs/architecture.md, not a test): an
  * endpoint in this JVM, N clients in a separate Node process (src/test/js/tools/idle-clients.mjs),
  * heap after full GC before and after they connect, divided by N. Run with {@code java -cp ...
- * dev.rollcall.channels.transport.IdleMemoryProbe [N]} from the channels module directory.
+ * dev.rollcall.channels.transport.IdleMemoryProbe [N] [compress]} from the channels module
+ * directory.
  */
 public final class IdleMemoryProbe {
   private IdleMemoryProbe() {}
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+    // "compress": permessage-deflate on; the ws clients offer it, so every connection has it.
+    boolean compress = args.length > 1 && args[1].equals("compress");
     try (Endpoint endpoint =
         Endpoint.builder()
-            .config(EndpointConfig.defaults().withHost("127.0.0.1").withPort(0))
+            .config(
+                EndpointConfig.defaults().withHost("127.0.0.1").withPort(0).withCompress(compress))
             .socket(TestSocket.create(new Recorder()))
             .start()) {
       for (boolean join : new boolean[] {false, true}) {
