@@ -67,7 +67,13 @@ for (let i = 0; i < BROADCASTS; i++) {
   sender.channel.push("notify_all", { body: `t=${Date.now()}` });
   await new Promise((resolve) => setTimeout(resolve, 10));
 }
+const progress = setInterval(() => {
+  const short = heroes.filter((h) => h.delays.length < BROADCASTS);
+  const got = short.map((h) => h.delays.length).sort((a, b) => a - b);
+  console.error(`fanout: ${short.length} heroes still short; fewest ${got[0]}, most ${got[got.length - 1]}`);
+}, 10000);
 await waitFor(() => heroes.every((h) => h.delays.length >= BROADCASTS), "every broadcast everywhere");
+clearInterval(progress);
 const elapsed = (Date.now() - fanStart) / 1000;
 const delays = heroes.flatMap((h) => h.delays).sort((a, b) => a - b);
 const at = (q) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))];
