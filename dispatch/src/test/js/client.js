@@ -1,11 +1,13 @@
-// A hero on the dispatch app through the official phoenix client (ws as the WebSocket on Node 20).
-import { Presence, Socket } from "phoenix";
+// A hero on the dispatch app through the official phoenix client (ws as the WebSocket on Node 20;
+// TRANSPORT=longpoll runs every hero over phoenix.js's LongPoll, which uses Node's fetch).
+import { LongPoll, Presence, Socket } from "phoenix";
 import WebSocket from "ws";
 
 export const HTTP_URL = process.env.DISPATCH_URL || "http://127.0.0.1:4000";
 export const WS_URL = HTTP_URL.replace(/^http/, "ws");
 export const INTERVAL_MS = Number(process.env.NOTIFY_INTERVAL_MS || 5000);
 export const LOBBY = "notifications:lobby";
+export const TRANSPORT = process.env.TRANSPORT || "websocket";
 
 const open = new Set();
 
@@ -31,15 +33,16 @@ export function reply(push) {
 }
 
 /** Connects a socket (optionally with an auth token) and joins the lobby; resolves once user_info arrived. */
-export async function hero(label, { token, topic = LOBBY } = {}) {
-  const socket = new Socket(`${WS_URL}/socket`, {
-    transport: WebSocket,
+export async function hero(label, { token, topic = LOBBY, transport = TRANSPORT, url = HTTP_URL } = {}) {
+  const wsUrl = url.replace(/^http/, "ws");
+  const socket = new Socket(`${wsUrl}/socket`, {
+    transport: transport === "longpoll" ? LongPoll : WebSocket,
     authToken: token,
     reconnectAfterMs: () => 100,
     rejoinAfterMs: () => 100,
     timeout: 3000,
   });
-  const h = { label, socket, events: [], roster: [], metas: {}, statuses: {}, name: null, joinReply: null };
+  const h = { label, transport, socket, events: [], roster: [], metas: {}, statuses: {}, name: null, joinReply: null };
   socket.connect();
   const channel = socket.channel(topic, {});
   h.channel = channel;
@@ -64,7 +67,7 @@ export async function hero(label, { token, topic = LOBBY } = {}) {
   channel.on("user_info", ({ user_name }) => (h.name = user_name));
   h.joinReply = await Promise.race([
     reply(channel.join()),
-    new Promise((resolve) => setTimeout(() => resolve(["no reply", `${WS_URL} did not answer the join in 5 s`]), 5000)),
+    new Promise((resolve) => setTimeout(() => resolve(["no reply", `${wsUrl} did not answer the join in 5 s`]), 5000)),
   ]);
   if (h.joinReply[0] === "no reply") {
     socket.disconnect();

@@ -1,9 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Presence, Socket } from "phoenix";
+import { LongPoll, Presence, Socket } from "phoenix";
 import { fetchToken, storedToken } from "./identity.js";
 
 const TOPIC = "notifications:lobby";
 const KEEP = 5;
+
+// WebSocket first; where a proxy breaks it, phoenix.js falls back to long-poll after 2.5 s (and
+// remembers that for the session). `/?transport=longpoll` skips the WebSocket altogether, for
+// testing and for people who know their network blocks it.
+const FORCE_LONGPOLL = new URLSearchParams(window.location.search).get("transport") === "longpoll";
+const SOCKET_OPTIONS = FORCE_LONGPOLL ? { transport: LongPoll } : { longPollFallbackMs: 2500 };
 
 // The seed's useEffect flow: connect, join the lobby, follow presence and notifications.
 export function useDispatch() {
@@ -32,7 +38,10 @@ export function useDispatch() {
       }
       if (cancelled) return;
 
-      socket = new Socket("/socket", { authToken: () => storedToken() || undefined });
+      socket = new Socket("/socket", {
+        authToken: () => storedToken() || undefined,
+        ...SOCKET_OPTIONS,
+      });
       socket.onOpen(() => setConnection("connected"));
       socket.onError(() => {
         setConnection("reconnecting");

@@ -1,5 +1,6 @@
 package dev.rollcall.channels;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -20,9 +21,10 @@ import java.util.function.Consumer;
  * @param allowedOrigins empty: no origin check; else an {@code Origin} header must match one entry
  *     ({@code "https://host:port"}, {@code "//host"}, {@code "//*.host"})
  * @param shutdownTimeout how long a graceful shutdown waits for channels to terminate
- * @param maxConnections WebSocket connections this node accepts; the next upgrade gets HTTP 503 so
- *     a load balancer or the client's backoff tries elsewhere (default 100k: about 1 GB of heap and
- *     kernel buffers together at ~10 KB per connection)
+ * @param maxConnections WebSocket connections and long-poll sessions this node holds; the next
+ *     upgrade gets HTTP 503 (a long-poll open {@code {"status":503}}) so a load balancer or the
+ *     client's backoff tries elsewhere (default 100k: about 1 GB of heap and kernel buffers
+ *     together at ~10 KB per connection)
  * @param maxMessagesPerSecond steady rate of a socket's token bucket; a frame without a token gets
  *     {@code {"reason":"rate_limited"}}, and a socket still over the limit after one more second's
  *     worth of refused frames is closed with 1008, so one client cannot starve the others
@@ -45,6 +47,16 @@ import java.util.function.Consumer;
  *     queues a message while the endpoint is over it stops being read until the total drains to
  *     half. Bounds the heap when many sockets each send a little more than the node handles
  *     (default 20 000: about 1-2 s of work for a 2-core node, a few tens of MB)
+ * @param longPollWindow how long a long-poll request waits for messages before it is answered
+ *     {@code 204}; a session that is not polled for 1.5 times this ends (Phoenix {@code window_ms}:
+ *     10 s)
+ * @param secretKeyBase signs long-poll session tokens; every node behind one load balancer needs
+ *     the same one (at least 32 characters), or null for a random secret of this process (a single
+ *     node)
+ * @param compress whether WebSockets negotiate permessage-deflate when the client offers it
+ * @param tlsCert PEM certificate chain; with {@code tlsKey}, the port speaks HTTPS and WSS only
+ *     (null: plain HTTP and WS)
+ * @param tlsKey PEM private key (PKCS#8, or PKCS#1 RSA) matching {@code tlsCert}
  */
 public record EndpointConfig(
     String host,
@@ -62,7 +74,12 @@ public record EndpointConfig(
     int maxTopicLength,
     int maxPayloadDepth,
     int maxQueuedInbound,
-    int maxQueuedInboundTotal) {
+    int maxQueuedInboundTotal,
+    Duration longPollWindow,
+    String secretKeyBase,
+    boolean compress,
+    Path tlsCert,
+    Path tlsKey) {
 
   public EndpointConfig {
     Objects.requireNonNull(host, "host");
@@ -114,6 +131,15 @@ public record EndpointConfig(
           "maxQueuedInboundTotal must be at least 2 (reading resumes at half), got "
               + maxQueuedInboundTotal);
     }
+    if (longPollWindow.compareTo(Duration.ofMillis(10)) < 0) {
+      throw new IllegalArgumentException("longPollWindow must be at least 10 ms");
+    }
+    if (secretKeyBase != null && secretKeyBase.length() < 32) {
+      throw new IllegalArgumentException("secretKeyBase must be at least 32 characters");
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new IllegalArgumentException("tlsCert and tlsKey go together: give both or neither");
+    }
   }
 
   /** Queued inbound messages at or below which a paused socket is read again: half the bound. */
@@ -138,7 +164,12 @@ public record EndpointConfig(
         255,
         64,
         1000,
-        20_000);
+        20_000,
+        Duration.ofSeconds(10),
+        null,
+        false,
+        null,
+        null);
   }
 
   public EndpointConfig withHost(String host) {
@@ -205,6 +236,27 @@ public record EndpointConfig(
     return edit(draft -> draft.maxQueuedInboundTotal = maxQueuedInboundTotal);
   }
 
+  public EndpointConfig withLongPollWindow(Duration longPollWindow) {
+    return edit(draft -> draft.longPollWindow = longPollWindow);
+  }
+
+  public EndpointConfig withSecretKeyBase(String secretKeyBase) {
+    return edit(draft -> draft.secretKeyBase = secretKeyBase);
+  }
+
+  public EndpointConfig withCompress(boolean compress) {
+    return edit(draft -> draft.compress = compress);
+  }
+
+  /** Serves HTTPS and WSS with this PEM certificate chain and private key. */
+  public EndpointConfig withTls(Path tlsCert, Path tlsKey) {
+    return edit(
+        draft -> {
+          draft.tlsCert = tlsCert;
+          draft.tlsKey = tlsKey;
+        });
+  }
+
   private EndpointConfig edit(Consumer<Draft> change) {
     Draft draft = new Draft(this);
     change.accept(draft);
@@ -229,6 +281,11 @@ public record EndpointConfig(
     private int maxPayloadDepth;
     private int maxQueuedInbound;
     private int maxQueuedInboundTotal;
+    private Duration longPollWindow;
+    private String secretKeyBase;
+    private boolean compress;
+    private Path tlsCert;
+    private Path tlsKey;
 
     Draft(EndpointConfig config) {
       host = config.host;
@@ -247,6 +304,11 @@ public record EndpointConfig(
       maxPayloadDepth = config.maxPayloadDepth;
       maxQueuedInbound = config.maxQueuedInbound;
       maxQueuedInboundTotal = config.maxQueuedInboundTotal;
+      longPollWindow = config.longPollWindow;
+      secretKeyBase = config.secretKeyBase;
+      compress = config.compress;
+      tlsCert = config.tlsCert;
+      tlsKey = config.tlsKey;
     }
 
     EndpointConfig build() {
@@ -266,7 +328,12 @@ public record EndpointConfig(
           maxTopicLength,
           maxPayloadDepth,
           maxQueuedInbound,
-          maxQueuedInboundTotal);
+          maxQueuedInboundTotal,
+          longPollWindow,
+          secretKeyBase,
+          compress,
+          tlsCert,
+          tlsKey);
     }
   }
 }

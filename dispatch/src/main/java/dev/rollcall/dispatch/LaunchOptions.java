@@ -3,6 +3,8 @@ package dev.rollcall.dispatch;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +23,8 @@ import java.util.regex.Pattern;
  * @param redis Redis URL for a cluster, or null for a single node with in-process PubSub
  * @param origins the {@code --origin} allow-list as given ({@code ["*"]} turns the check off), or
  *     null for the default of {@link #allowedOrigins()}
+ * @param transports {@code --longpoll-window}, {@code --compress}, {@code --tls-cert}, {@code
+ *     --tls-key}
  */
 public record LaunchOptions(
     String host,
@@ -31,7 +35,8 @@ public record LaunchOptions(
     boolean help,
     List<String> origins,
     Duration offerTimeout,
-    Duration reassignAfter) {
+    Duration reassignAfter,
+    Transports transports) {
 
   public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_REASSIGN_AFTER = Duration.ofSeconds(30);
@@ -51,6 +56,12 @@ public record LaunchOptions(
         --node NAME           this node's name, unique in a cluster (default: host name
                               and a random suffix)
         --redis URL           join a cluster through Redis, e.g. redis://127.0.0.1:6379
+        --longpoll-window D   how long a long-poll request waits for messages; a session
+                              not polled for 1.5 times this ends (default 10s)
+        --compress on|off     permessage-deflate for WebSockets whose client offers it
+                              (default off: see docs/benchmarks.md)
+        --tls-cert FILE       PEM certificate chain: serve HTTPS and WSS on --port
+        --tls-key FILE        PEM private key of --tls-cert (PKCS#8 or PKCS#1)
         --origin LIST         origins whose pages may open the socket, comma-separated:
                               https://host:port, //host (any scheme and port), //*.host;
                               * allows any. Default: no check when --host is a loopback
@@ -73,7 +84,7 @@ public record LaunchOptions(
     this(host, port, notifyInterval, node, redis, help, null);
   }
 
-  /** As before the dispatch offer flags existed: their defaults. */
+  /** As before the dispatch offer and transport flags existed: their defaults. */
   public LaunchOptions(
       String host,
       int port,
@@ -91,7 +102,35 @@ public record LaunchOptions(
         help,
         origins,
         DEFAULT_OFFER_TIMEOUT,
-        DEFAULT_REASSIGN_AFTER);
+        DEFAULT_REASSIGN_AFTER,
+        Transports.defaults());
+  }
+
+  /**
+   * How the endpoint serves: the long-poll window, permessage-deflate, and TLS (both files or
+   * neither, checked readable here so a typo fails before anything starts).
+   */
+  public record Transports(Duration longPollWindow, boolean compress, Path tlsCert, Path tlsKey) {
+    public Transports {
+      if (longPollWindow == null || longPollWindow.compareTo(Duration.ofMillis(10)) < 0) {
+        throw new UsageException("--longpoll-window must be at least 10ms");
+      }
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw new UsageException("--tls-cert and --tls-key go together: give both or neither");
+      }
+      for (Path file : new Path[] {tlsCert, tlsKey}) {
+        if (file != null && !Files.isRegularFile(file)) {
+          throw new UsageException("TLS file " + file + " does not exist");
+        }
+        if (file != null && !Files.isReadable(file)) {
+          throw new UsageException("TLS file " + file + " is not readable");
+        }
+      }
+    }
+
+    public static Transports defaults() {
+      return new Transports(Duration.ofSeconds(10), false, null, null);
+    }
   }
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
@@ -111,6 +150,9 @@ public record LaunchOptions(
     }
     if (node == null || node.isBlank() || !node.matches("[A-Za-z0-9._@-]+")) {
       throw new UsageException("--node must be letters, digits, '.', '_', '@' or '-', got " + node);
+    }
+    if (transports == null) {
+      transports = Transports.defaults();
     }
     if (origins != null) {
       origins = List.copyOf(origins);
@@ -157,7 +199,16 @@ public record LaunchOptions(
 
   public static LaunchOptions defaults() {
     return new LaunchOptions(
-        "0.0.0.0", 4000, Duration.ofSeconds(5), defaultNode(), null, false, null);
+        "0.0.0.0",
+        4000,
+        Duration.ofSeconds(5),
+        defaultNode(),
+        null,
+        false,
+        null,
+        DEFAULT_OFFER_TIMEOUT,
+        DEFAULT_REASSIGN_AFTER,
+        Transports.defaults());
   }
 
   /** Parses {@code args}; throws {@link UsageException} with a message naming the bad flag. */
@@ -172,6 +223,10 @@ public record LaunchOptions(
     boolean help = false;
     Duration offerTimeout = DEFAULT_OFFER_TIMEOUT;
     Duration reassignAfter = DEFAULT_REASSIGN_AFTER;
+    Duration longPollWindow = Transports.defaults().longPollWindow();
+    boolean compress = Transports.defaults().compress();
+    Path tlsCert = null;
+    Path tlsKey = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String flag = arg;
@@ -200,6 +255,16 @@ public record LaunchOptions(
         case "--notify-interval" -> interval = parseDuration(value);
         case "--offer-timeout" -> offerTimeout = parseDuration(flag, value);
         case "--reassign-after" -> reassignAfter = parseDuration(flag, value);
+        case "--longpoll-window" -> longPollWindow = parseDuration("--longpoll-window", value);
+        case "--compress" ->
+            compress =
+                switch (value) {
+                  case "on" -> true;
+                  case "off" -> false;
+                  default -> throw new UsageException("--compress is on or off, got " + value);
+                };
+        case "--tls-cert" -> tlsCert = Path.of(value);
+        case "--tls-key" -> tlsKey = Path.of(value);
         case "--node" -> node = value;
         case "--redis" -> redis = parseRedis(value);
         case "--origin" ->
@@ -212,7 +277,16 @@ public record LaunchOptions(
       }
     }
     return new LaunchOptions(
-        host, port, interval, node, redis, help, origins, offerTimeout, reassignAfter);
+        host,
+        port,
+        interval,
+        node,
+        redis,
+        help,
+        origins,
+        offerTimeout,
+        reassignAfter,
+        new Transports(longPollWindow, compress, tlsCert, tlsKey));
   }
 
   private static int parsePort(String value) {

@@ -52,6 +52,31 @@ class DispatchEndToEndIT {
     }
   }
 
+  /**
+   * The same lobby scenarios with every hero over phoenix.js's LongPoll, then long-poll and
+   * WebSocket heroes together. A one-second window so a hero whose client stops polling leaves
+   * within the suite's waits (1.5 windows).
+   */
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void officialPhoenixClientOverLongPoll() throws Exception {
+    try (var server = Launcher.start("e2e-longpoll", "200ms", "--longpoll-window", "1s")) {
+      int exit =
+          suite.test(
+              Map.of(
+                  "DISPATCH_URL",
+                  server.url(),
+                  "NOTIFY_INTERVAL_MS",
+                  "200",
+                  "TRANSPORT",
+                  "longpoll"),
+              "--test-concurrency=1",
+              "lobby.test.js",
+              "transports.test.js");
+      assertThat(exit).as("node --test lobby.test.js over long-poll (output above)").isZero();
+    }
+  }
+
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void dispatchOffersWithTheOfficialPhoenixClient() throws Exception {
@@ -93,13 +118,16 @@ class DispatchEndToEndIT {
                   "CHROME_PATH", chrome,
                   "SCREENSHOT_DIR", TARGET.toString()),
               "--test-concurrency=1",
-              "browser.test.js");
+              "browser.test.js",
+              "browser-longpoll.test.js");
       assertThat(exit).as("node --test browser.test.js (output above)").isZero();
     }
     assertThat(TARGET.resolve("browser-hero-A.png")).isNotEmptyFile();
     assertThat(TARGET.resolve("browser-hero-B.png")).isNotEmptyFile();
     assertThat(TARGET.resolve("browser-dispatch-A.png")).isNotEmptyFile();
     assertThat(TARGET.resolve("browser-dispatch-B.png")).isNotEmptyFile();
+    assertThat(TARGET.resolve("browser-longpoll-hero.png")).isNotEmptyFile();
+    assertThat(TARGET.resolve("browser-websocket-hero.png")).isNotEmptyFile();
   }
 
   @Test
@@ -138,9 +166,77 @@ class DispatchEndToEndIT {
     return new Outcome(process.exitValue(), output);
   }
 
+  /** The lobby suite with permessage-deflate negotiated on every WebSocket (ws offers it). */
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void officialPhoenixClientWithCompression() throws Exception {
+    try (var server = Launcher.start("e2e-deflate", "200ms", "--compress", "on")) {
+      int exit =
+          suite.test(
+              Map.of("DISPATCH_URL", server.url(), "NOTIFY_INTERVAL_MS", "200"),
+              "--test-concurrency=1",
+              "lobby.test.js",
+              "compress.test.js");
+      assertThat(exit).as("node --test lobby.test.js with --compress on (output above)").isZero();
+    }
+  }
+
+  /**
+   * The launcher with a self-signed certificate made by the {@code openssl} CLI: phoenix.js joins
+   * over {@code wss://} and over long-poll on {@code https://} ({@code tls.test.js}).
+   */
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void officialPhoenixClientOverTls() throws Exception {
+    String openssl =
+        ExternalTool.onPath("openssl")
+            .orElseThrow(
+                () ->
+                    ExternalTool.missing(
+                        "openssl is not installed: the TLS test cannot make its certificate",
+                        "apt-get install openssl"))
+            .toString();
+    Path cert = TARGET.resolve("e2e-tls-cert.pem");
+    Path key = TARGET.resolve("e2e-tls-key.pem");
+    Process req =
+        new ProcessBuilder(
+                openssl,
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=localhost",
+                "-addext",
+                "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString())
+            .redirectErrorStream(true)
+            .start();
+    String made = new String(req.getInputStream().readAllBytes());
+    assertThat(req.waitFor(60, TimeUnit.SECONDS) && req.exitValue() == 0).as(made).isTrue();
+    try (var server =
+        Launcher.start(
+            "e2e-tls", "1h", "--tls-cert", cert.toString(), "--tls-key", key.toString())) {
+      assertThat(server.url()).startsWith("https://");
+      int exit =
+          suite.test(
+              Map.of("DISPATCH_URL", server.url(), "NODE_TLS_REJECT_UNAUTHORIZED", "0"),
+              "--test-concurrency=1",
+              "tls.test.js");
+      assertThat(exit).as("node --test tls.test.js (output above)").isZero();
+    }
+  }
+
   /** The launcher as a user runs it, on a free loopback port. */
-  private record Launcher(Process process, int port, Path log) implements AutoCloseable {
-    static Launcher start(String node, String interval, String... flags) throws IOException {
+  private record Launcher(Process process, int port, Path log, boolean tls)
+      implements AutoCloseable {
+    static Launcher start(String node, String interval, String... extra) throws IOException {
       assertThat(JAR).as("the shaded jar (built in the package phase)").exists();
       int port;
       try (var probe = new ServerSocket(0)) {
@@ -159,14 +255,15 @@ class DispatchEndToEndIT {
               node,
               "--notify-interval",
               interval));
-      command.addAll(List.of(flags));
+      command.addAll(List.of(extra));
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
-      var launcher = new Launcher(process, port, log);
-      var http = HttpClient.newHttpClient();
+      boolean tls = List.of(extra).contains("--tls-cert");
+      var launcher = new Launcher(process, port, log, tls);
+      var http = tls ? trustingAnyCertificate() : HttpClient.newHttpClient();
       try {
         await()
             .atMost(Duration.ofSeconds(60))
@@ -192,7 +289,35 @@ class DispatchEndToEndIT {
     }
 
     String url() {
-      return "http://127.0.0.1:" + port;
+      return (tls ? "https" : "http") + "://127.0.0.1:" + port;
+    }
+
+    /** For the health check of a launcher with the test's self-signed certificate. */
+    private static HttpClient trustingAnyCertificate() {
+      try {
+        var trustAll =
+            new javax.net.ssl.X509TrustManager() {
+              @Override
+              public void checkClientTrusted(
+                  java.security.cert.X509Certificate[] chain, String authType) {}
+
+              @Override
+              public void checkServerTrusted(
+                  java.security.cert.X509Certificate[] chain, String authType) {}
+
+              @Override
+              public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+              }
+            };
+        var ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, new javax.net.ssl.TrustManager[] {trustAll}, null);
+        var parameters = new javax.net.ssl.SSLParameters();
+        parameters.setEndpointIdentificationAlgorithm(null);
+        return HttpClient.newBuilder().sslContext(ssl).sslParameters(parameters).build();
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     String output() {

@@ -80,4 +80,37 @@ class LaunchOptionsTest {
     assertThatThrownBy(() -> LaunchOptions.parse("--node", "a b"))
         .hasMessage("--node must be letters, digits, '.', '_', '@' or '-', got a b");
   }
+
+  @Test
+  void transportFlags() throws Exception {
+    LaunchOptions defaults = LaunchOptions.parse();
+    assertThat(defaults.transports()).isEqualTo(LaunchOptions.Transports.defaults());
+    assertThat(defaults.transports().longPollWindow()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(defaults.transports().compress()).isFalse();
+
+    java.nio.file.Path cert = java.nio.file.Files.createTempFile("cert", ".pem");
+    java.nio.file.Path key = java.nio.file.Files.createTempFile("key", ".pem");
+    LaunchOptions set =
+        LaunchOptions.parse(
+            "--longpoll-window=2s",
+            "--compress",
+            "on",
+            "--tls-cert",
+            cert.toString(),
+            "--tls-key",
+            key.toString());
+    assertThat(set.transports())
+        .isEqualTo(new LaunchOptions.Transports(Duration.ofSeconds(2), true, cert, key));
+
+    assertThatThrownBy(() -> LaunchOptions.parse("--compress", "yes"))
+        .hasMessage("--compress is on or off, got yes");
+    assertThatThrownBy(() -> LaunchOptions.parse("--longpoll-window", "10"))
+        .hasMessage(
+            "--longpoll-window must be a number with ms, s, m or h (like 200ms or 5s), got 10");
+    assertThatThrownBy(() -> LaunchOptions.parse("--tls-cert", cert.toString()))
+        .hasMessage("--tls-cert and --tls-key go together: give both or neither");
+    assertThatThrownBy(
+            () -> LaunchOptions.parse("--tls-cert", cert.toString(), "--tls-key", "/nope/key.pem"))
+        .hasMessage("TLS file /nope/key.pem does not exist");
+  }
 }

@@ -13,14 +13,16 @@ import java.nio.file.Path;
  * channels/src/test/js/tools/idle-clients.mjs}), heap after full GC before and after they connect,
  * divided by N. Run from the repository root, after {@code ./rollcall-bench --help} has built the
  * jar: {@code java -Drollcall.root=. -cp 'bench/target/rollcall-bench.jar:bench/target/lib/*'
- * dev.rollcall.bench.probe.IdleMemoryProbe [N]}.
+ * dev.rollcall.bench.probe.IdleMemoryProbe [N] [compress]}.
  */
 public final class IdleMemoryProbe {
   private IdleMemoryProbe() {}
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-    try (Endpoint endpoint = ProbeServer.start()) {
+    // "compress": permessage-deflate on; the ws clients offer it, so every connection has it.
+    boolean compress = args.length > 1 && args[1].equals("compress");
+    try (Endpoint endpoint = ProbeServer.start(compress)) {
       for (boolean join : new boolean[] {false, true}) {
         long before = heapAfterGc();
         ProcessBuilder builder =

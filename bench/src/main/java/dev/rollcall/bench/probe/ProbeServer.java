@@ -15,9 +15,14 @@ final class ProbeServer {
   private ProbeServer() {}
 
   static Endpoint start() {
+    return start(false);
+  }
+
+  /** With {@code compress}, permessage-deflate is negotiated with clients that offer it. */
+  static Endpoint start(boolean compress) {
     Channel room = (topic, params, socket) -> JoinResult.ok();
     return Endpoint.builder()
-        .config(EndpointConfig.defaults().withHost("127.0.0.1").withPort(0))
+        .config(EndpointConfig.defaults().withHost("127.0.0.1").withPort(0).withCompress(compress))
         .socket(Socket.builder().channel("room:*", () -> room).build())
         .start();
   }

@@ -8,6 +8,9 @@ public final class CloseCodes {
   /** Shutdown, disconnect by socket id, idle timeout: phoenix.js reconnects. */
   public static final int GOING_AWAY = 1001;
 
+  /** A frame that breaks RFC 6455 itself (reserved bits no extension negotiated). */
+  public static final int PROTOCOL_ERROR = 1002;
+
   /** A frame that is not a message of the negotiated protocol. */
   public static final int INVALID_PAYLOAD = 1007;
 

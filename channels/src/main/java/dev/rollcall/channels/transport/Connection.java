@@ -55,6 +55,7 @@ final class Connection implements Outbound, ReadGate {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final Runnable drain = this::drain;
   private final FastlaneKey fastlaneKey;
+  private final boolean deflate;
   private volatile boolean closing;
   private volatile long lastReadNanos = System.nanoTime();
   private volatile boolean readingPaused;
@@ -65,20 +66,35 @@ final class Connection implements Outbound, ReadGate {
   private ChannelOutboundInvoker frameWriter; // event loop only
 
   Connection(Channel channel, Serializer serializer, EndpointStats stats) {
+    this(channel, serializer, stats, false);
+  }
+
+  Connection(Channel channel, Serializer serializer, EndpointStats stats, boolean deflate) {
     this.channel = channel;
     this.serializer = serializer;
     this.stats = stats;
-    this.fastlaneKey = FASTLANE_KEYS.computeIfAbsent(serializer, FastlaneKey::new);
+    this.deflate = deflate;
+    this.fastlaneKey =
+        (deflate ? DEFLATED_FASTLANE_KEYS : FASTLANE_KEYS)
+            .computeIfAbsent(serializer, s -> new FastlaneKey(s, deflate));
+  }
+
+  /** Whether this connection negotiated permessage-deflate. */
+  boolean deflate() {
+    return deflate;
   }
 
   /** Memo value of a broadcast that could not be encoded. */
   private static final ByteBuf UNENCODABLE = Unpooled.unreleasableBuffer(Unpooled.buffer(0));
 
-  /** Memo key of a broadcast's frame for one serializer. */
-  private record FastlaneKey(Serializer serializer) {}
+  /** Memo key of a broadcast's frame for one serializer, compressed or not. */
+  private record FastlaneKey(Serializer serializer, boolean deflate) {}
 
   /** One key per serializer for all connections (serializers are shared, one per vsn). */
   private static final ConcurrentHashMap<Serializer, FastlaneKey> FASTLANE_KEYS =
+      new ConcurrentHashMap<>();
+
+  private static final ConcurrentHashMap<Serializer, FastlaneKey> DEFLATED_FASTLANE_KEYS =
       new ConcurrentHashMap<>();
 
   void attach(SocketSession session) {
@@ -148,7 +164,7 @@ final class Connection implements Outbound, ReadGate {
   @Override
   public void write(Message message) {
     if (!closing) {
-      enqueue(FrameBytes.frame(channel.alloc(), serializer.encode(message)));
+      enqueue(FrameBytes.frame(channel.alloc(), serializer.encode(message), deflate));
     }
   }
 
@@ -157,7 +173,9 @@ final class Connection implements Outbound, ReadGate {
     if (closing) {
       return;
     }
-    ByteBuf shared = delivery.memo(fastlaneKey, key -> fastlaneFrame(key.serializer(), broadcast));
+    ByteBuf shared =
+        delivery.memo(
+            fastlaneKey, key -> fastlaneFrame(key.serializer(), key.deflate(), broadcast));
     if (shared != UNENCODABLE) {
       enqueue(shared.duplicate());
     }
@@ -166,12 +184,13 @@ final class Connection implements Outbound, ReadGate {
   /**
    * Once per delivery and serializer; a payload it cannot encode is logged once, not per client.
    */
-  private ByteBuf fastlaneFrame(Serializer serializer, Broadcast broadcast) {
+  private ByteBuf fastlaneFrame(Serializer serializer, boolean deflate, Broadcast broadcast) {
     stats.fastlaneEncodes.increment();
     try {
       return FrameBytes.shared(
           serializer.encode(
-              new Message(null, null, broadcast.topic(), broadcast.event(), broadcast.payload())));
+              new Message(null, null, broadcast.topic(), broadcast.event(), broadcast.payload())),
+          deflate);
     } catch (RuntimeException e) {
       log.error(
           "dropping broadcast {} on {}: cannot encode its payload: {}",

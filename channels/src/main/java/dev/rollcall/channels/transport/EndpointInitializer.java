@@ -3,7 +3,6 @@ package dev.rollcall.channels.transport;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -13,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * The whole pipeline of a connection, in the order a frame travels.
  *
  * <pre>
- * accepted:  idle → http (codec) → aggregator → request (upgrade, routes, static files)
- * upgraded:  wsencoder/wsdecoder (frame codec) → fragments → socket
+ * accepted:  [tls] → idle → http (codec) → aggregator → request (upgrade, routes, static files)
+ * upgraded:  [tls] → wsencoder/wsdecoder (frame codec) → fragments → socket
  * </pre>
  *
  * The upgrade removes the idle handler, the HTTP codec, the aggregator and the request handler, so
@@ -24,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * pre-built ({@link FrameBytes}).
  */
 final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
-  /** Upgrade requests and route requests carry no body worth more than this. */
+  /** Upgrade requests and route requests carry no body worth more than this; long-poll POSTs do. */
   private static final int MAX_HTTP_REQUEST_BYTES = 64 * 1024;
 
   private final NettyEndpoint endpoint;
@@ -35,6 +34,9 @@ final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
 
   @Override
   protected void initChannel(SocketChannel channel) {
+    if (endpoint.sslContext() != null) {
+      channel.pipeline().addLast("tls", endpoint.sslContext().newHandler(channel.alloc()));
+    }
     channel
         .pipeline()
         // A connection that never completes its request goes after idleTimeout too.
@@ -43,7 +45,15 @@ final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
             new IdleStateHandler(
                 endpoint.config().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("http", new HttpServerCodec())
-        .addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES))
+        .addLast(
+            "aggregator",
+            new RequestAggregator(
+                MAX_HTTP_REQUEST_BYTES,
+                (int)
+                    Math.min(
+                        Integer.MAX_VALUE,
+                        (long) endpoint.config().maxFrameBytes() * LongPollHandler.MAX_BATCH),
+                endpoint.config().socketPath() + "/longpoll"))
         .addLast("request", new HttpRequestHandler(endpoint));
   }
 
@@ -57,6 +67,9 @@ final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
     pipeline.remove("idle");
     pipeline
         .addLast("fragments", new WebSocketFrameAggregator(endpoint.config().maxFrameBytes()))
-        .addLast("socket", new SocketHandler(connection, () -> endpoint.closed(connection)));
+        .addLast(
+            "socket",
+            new SocketHandler(
+                connection, () -> endpoint.closed(connection), endpoint.config().maxFrameBytes()));
   }
 }

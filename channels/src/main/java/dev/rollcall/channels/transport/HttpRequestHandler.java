@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -59,6 +60,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     String socketPath = endpoint.config().socketPath();
     if (path.equals(socketPath + "/websocket")) {
       upgrade(ctx, request, uri);
+    } else if (path.equals(socketPath + "/longpoll")) {
+      endpoint.longPoll().handle(ctx, request, uri);
     } else if (path.equals(socketPath) || path.startsWith(socketPath + "/")) {
       respond(ctx, request, HttpResponseStatus.NOT_FOUND);
     } else if (!request.method().equals(HttpMethod.GET)) {
@@ -105,7 +108,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     request.retain();
     Thread.startVirtualThread(
         () -> {
-          ConnectResult result = connect(info);
+          ConnectResult result = connect(endpoint, info);
           ctx.executor()
               .execute(
                   () -> {
@@ -118,7 +121,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         });
   }
 
-  private ConnectResult connect(ConnectInfo info) {
+  /** The socket's connect callback; a null or a throw refuses (runs on a virtual thread). */
+  static ConnectResult connect(NettyEndpoint endpoint, ConnectInfo info) {
     try {
       ConnectResult result = endpoint.socket().connect(info);
       return result == null ? ConnectResult.refuse() : result;
@@ -139,18 +143,33 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       respond(ctx, request, HttpResponseStatus.FORBIDDEN);
       return;
     }
-    String url = "ws://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
+    String url =
+        (endpoint.sslContext() == null ? "ws://" : "wss://")
+            + request.headers().get(HttpHeaderNames.HOST, "localhost")
+            + request.uri();
+    boolean deflate =
+        endpoint.config().compress()
+            && PerMessageDeflate.offered(
+                request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
     WebSocketServerHandshaker handshaker =
-        new WebSocketServerHandshakerFactory(url, SUBPROTOCOL, endpoint.decoderConfig())
+        new WebSocketServerHandshakerFactory(
+                url,
+                SUBPROTOCOL,
+                deflate ? endpoint.deflateDecoderConfig() : endpoint.decoderConfig())
             .newHandshaker(request);
     if (handshaker == null) {
       endpoint.transportStats().closed();
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
       return;
     }
-    Connection connection = endpoint.open(ctx.channel(), serializer, accept, info.params());
+    Connection connection =
+        endpoint.open(ctx.channel(), serializer, accept, info.params(), deflate);
+    HttpHeaders responseHeaders = new DefaultHttpHeaders();
+    if (deflate) {
+      responseHeaders.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, PerMessageDeflate.RESPONSE);
+    }
     handshaker
-        .handshake(ctx.channel(), request)
+        .handshake(ctx.channel(), request, responseHeaders, ctx.channel().newPromise())
         .addListener(
             f -> {
               if (f.isSuccess()) {
@@ -248,13 +267,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     ctx.close();
   }
 
-  private static Map<String, String> firstValues(Map<String, List<String>> parameters) {
+  static Map<String, String> firstValues(Map<String, List<String>> parameters) {
     Map<String, String> first = new HashMap<>(parameters.size());
     parameters.forEach((name, values) -> first.put(name, values.isEmpty() ? "" : values.get(0)));
     return Map.copyOf(first);
   }
 
-  private static Map<String, String> lowerCaseHeaders(HttpHeaders headers) {
+  static Map<String, String> lowerCaseHeaders(HttpHeaders headers) {
     Map<String, String> map = new HashMap<>();
     for (Map.Entry<String, String> header : headers) {
       map.merge(

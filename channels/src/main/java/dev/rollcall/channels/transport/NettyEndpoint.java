@@ -27,6 +27,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,11 +59,15 @@ public final class NettyEndpoint implements Endpoint {
   private final StaticResources staticResources;
   private final OriginCheck originCheck;
   private final WebSocketDecoderConfig decoderConfig;
+  private final WebSocketDecoderConfig deflateDecoderConfig;
   private final EndpointStats stats = new EndpointStats();
   private final ChannelCounters channelCounters;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final EventLoopGroup group;
   private final Channel serverChannel;
+  private final LongPollSessions longPollSessions;
+  private final LongPollHandler longPollHandler;
+  private final SslContext sslContext;
   private volatile boolean closed;
 
   private NettyEndpoint(Builder builder) {
@@ -78,6 +83,8 @@ public final class NettyEndpoint implements Endpoint {
     this.staticResources =
         builder.staticRoot == null ? null : StaticResources.of(builder.staticRoot);
     this.originCheck = OriginCheck.of(config.allowedOrigins());
+    this.sslContext =
+        config.tlsCert() == null ? null : TlsContext.load(config.tlsCert(), config.tlsKey());
     this.decoderConfig =
         WebSocketDecoderConfig.newBuilder()
             .maxFramePayloadLength(config.maxFrameBytes())
@@ -85,10 +92,19 @@ public final class NettyEndpoint implements Endpoint {
             .closeOnProtocolViolation(true)
             .withUTF8Validator(true)
             .build();
+    this.deflateDecoderConfig = decoderConfig.toBuilder().allowExtensions(true).build();
     boolean epoll = Epoll.isAvailable();
     this.group =
         new MultiThreadIoEventLoopGroup(
             epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.longPollSessions =
+        new LongPollSessions(
+            pubSub,
+            group,
+            config.secretKeyBase() != null ? config.secretKeyBase() : randomSecret(),
+            config.longPollWindow(),
+            stats);
+    this.longPollHandler = new LongPollHandler(this, longPollSessions);
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {
@@ -111,6 +127,7 @@ public final class NettyEndpoint implements Endpoint {
       group.shutdownGracefully();
       throw new IllegalStateException("interrupted while binding", e);
     } catch (RuntimeException e) {
+      longPollSessions.close();
       group.shutdownGracefully();
       throw e;
     }
@@ -123,11 +140,14 @@ public final class NettyEndpoint implements Endpoint {
             sweepMillis,
             TimeUnit.MILLISECONDS);
     log.info(
-        "serving {}/websocket on {}:{} ({})",
+        "serving {}/websocket and {}/longpoll on {}://{}:{} ({}{})",
         config.socketPath(),
+        config.socketPath(),
+        sslContext == null ? "http" : "https",
         config.host(),
         port(),
-        epoll ? "epoll" : "nio");
+        epoll ? "epoll" : "nio",
+        config.compress() ? ", permessage-deflate" : "");
   }
 
   // ---- Endpoint
@@ -187,7 +207,9 @@ public final class NettyEndpoint implements Endpoint {
           .execute(
               () -> connection.session().shutdown().whenComplete((v, e) -> end.complete(null)));
     }
+    ends.add(longPollSessions.shutdown());
     await(CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new)), deadline, "channels");
+    longPollSessions.close();
     List<CompletableFuture<Void>> closes = new ArrayList<>();
     for (Connection connection : connections) {
       CompletableFuture<Void> gone = new CompletableFuture<>();
@@ -241,8 +263,18 @@ public final class NettyEndpoint implements Endpoint {
     return originCheck;
   }
 
+  /** The TLS context when the endpoint serves HTTPS and WSS, else null. */
+  SslContext sslContext() {
+    return sslContext;
+  }
+
   WebSocketDecoderConfig decoderConfig() {
     return decoderConfig;
+  }
+
+  /** For connections with permessage-deflate: frames may carry RSV1. */
+  WebSocketDecoderConfig deflateDecoderConfig() {
+    return deflateDecoderConfig;
   }
 
   EndpointStats transportStats() {
@@ -254,8 +286,9 @@ public final class NettyEndpoint implements Endpoint {
       Channel channel,
       Serializer serializer,
       ConnectResult.Accept accept,
-      Map<String, String> params) {
-    Connection connection = new Connection(channel, serializer, stats);
+      Map<String, String> params,
+      boolean deflate) {
+    Connection connection = new Connection(channel, serializer, stats, deflate);
     connection.attach(
         new SocketSession(
             socket,
@@ -283,6 +316,55 @@ public final class NettyEndpoint implements Endpoint {
       connection.close(CloseCodes.GOING_AWAY, "server shutdown");
     }
     return connection;
+  }
+
+  LongPollHandler longPoll() {
+    return longPollHandler;
+  }
+
+  /** A long-poll session accepted by connect, counted as a connection. */
+  LongPollSession openLongPoll(
+      Serializer serializer, ConnectResult.Accept accept, Map<String, String> params) {
+    LongPollSession longPoll =
+        new LongPollSession(
+            LongPollSessions.newTopic(),
+            serializer,
+            longPollSessions.nextExecutor(),
+            longPollSessions,
+            stats);
+    longPoll.attach(
+        new SocketSession(
+            socket,
+            config,
+            pubSub,
+            longPoll,
+            longPoll,
+            channelCounters,
+            accept.assigns() == null ? Map.of() : accept.assigns(),
+            accept.id(),
+            params,
+            System::nanoTime));
+    longPollSessions.opened(longPoll);
+    if (accept.id() != null) {
+      Subscriber onDisconnect =
+          delivery -> {
+            if (delivery.message() instanceof Broadcast b && "disconnect".equals(b.event())) {
+              longPoll.close(CloseCodes.GOING_AWAY, "disconnected");
+            }
+          };
+      longPoll.idSubscriber(onDisconnect);
+      pubSub.subscribe(accept.id(), onDisconnect);
+    }
+    if (closed) {
+      longPoll.close(CloseCodes.GOING_AWAY, "server shutdown");
+    }
+    return longPoll;
+  }
+
+  private static String randomSecret() {
+    byte[] bytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return java.util.HexFormat.of().formatHex(bytes);
   }
 
   /** The connection is gone (called once, on its event loop). */

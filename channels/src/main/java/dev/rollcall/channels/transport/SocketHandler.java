@@ -5,6 +5,7 @@ import dev.rollcall.protocol.Message;
 import dev.rollcall.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
@@ -24,6 +26,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.DataFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +53,17 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
 
   private final Connection connection;
   private final Runnable onClosed;
+  private final int maxFrameBytes;
 
+  /** Without permessage-deflate, nothing inflates: the frame decoder enforces the frame limit. */
   SocketHandler(Connection connection, Runnable onClosed) {
+    this(connection, onClosed, Integer.MAX_VALUE);
+  }
+
+  SocketHandler(Connection connection, Runnable onClosed, int maxFrameBytes) {
     this.connection = connection;
     this.onClosed = onClosed;
+    this.maxFrameBytes = maxFrameBytes;
   }
 
   @Override
@@ -65,6 +75,12 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof CloseWebSocketFrame) {
           ctx.close();
         }
+        return;
+      }
+      if (msg instanceof WebSocketFrame data
+          && (data instanceof TextWebSocketFrame || data instanceof BinaryWebSocketFrame)
+          && data.rsv() != 0) {
+        inflated(ctx, data);
         return;
       }
       switch (msg) {
@@ -92,6 +108,39 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
       }
     } finally {
       ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /**
+   * A data frame with RSV1: a message compressed with permessage-deflate (only a connection that
+   * negotiated it may send one; the frame decoder refuses RSV bits on the others). It inflates to
+   * at most {@code maxFrameBytes}, or the socket closes with 1009, as for a frame that big.
+   */
+  private void inflated(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    SocketAddress from = ctx.channel().remoteAddress();
+    if (frame.rsv() != 0x4 || !connection.deflate()) {
+      fail(from, CloseCodes.PROTOCOL_ERROR, "reserved bits " + frame.rsv() + " not negotiated");
+      return;
+    }
+    byte[] message;
+    try {
+      message = PerMessageDeflate.decompress(ByteBufUtil.getBytes(frame.content()), maxFrameBytes);
+    } catch (PerMessageDeflate.TooBig e) {
+      fail(from, CloseCodes.MESSAGE_TOO_BIG, e.getMessage());
+      return;
+    } catch (DataFormatException e) {
+      fail(from, CloseCodes.INVALID_PAYLOAD, "invalid deflate data: " + e.getMessage());
+      return;
+    }
+    if (frame instanceof BinaryWebSocketFrame) {
+      received(ctx, null, message);
+      return;
+    }
+    String decoded = strictUtf8(Unpooled.wrappedBuffer(message));
+    if (decoded == null) {
+      fail(from, CloseCodes.INVALID_PAYLOAD, "invalid UTF-8");
+    } else {
+      received(ctx, decoded, null);
     }
   }
 
@@ -132,7 +181,13 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
 
   private void fail(SocketAddress from, int code, String why) {
     log.info("closing socket from {} with {}: {}", from, code, why);
-    connection.close(code, code == CloseCodes.MESSAGE_TOO_BIG ? "frame too big" : "invalid frame");
+    connection.close(
+        code,
+        switch (code) {
+          case CloseCodes.MESSAGE_TOO_BIG -> "frame too big";
+          case CloseCodes.PROTOCOL_ERROR -> "protocol error";
+          default -> "invalid frame";
+        });
   }
 
   @Override

@@ -118,7 +118,7 @@ class UpgradeTest {
   @Test
   void plainGetOnTheSocketPathIs400() {
     assertThat(RawHttp.get(server.port(), "/socket/websocket?vsn=2.0.0").status()).isEqualTo(400);
-    assertThat(RawHttp.get(server.port(), "/socket/longpoll").status()).isEqualTo(404);
+    assertThat(RawHttp.get(server.port(), "/socket/elsewhere").status()).isEqualTo(404);
   }
 
   @Test

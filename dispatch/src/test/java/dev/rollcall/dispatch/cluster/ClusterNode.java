@@ -52,7 +52,31 @@ final class ClusterNode implements AutoCloseable {
   }
 
   /** Starts a node and waits until {@code /healthz} says it serves and reaches Redis. */
-  static ClusterNode start(String node, String redisUri, String notifyInterval, String... flags) {
+  static ClusterNode start(String node, String redisUri, String notifyInterval, String... extra) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(node, redisUri, notifyInterval, extra);
+      } catch (PortTaken e) {
+        // The free port picked above can be taken before the node binds it (another process's
+        // outgoing connection, this node's own Redis connections): pick another.
+        if (attempt == 3) {
+          throw new AssertionError("node " + node + " found its port taken three times", e);
+        }
+      }
+    }
+  }
+
+  /** The node exited because its port was taken between choosing it and binding it. */
+  private static final class PortTaken extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PortTaken(String log) {
+      super(log);
+    }
+  }
+
+  private static ClusterNode startOnce(
+      String node, String redisUri, String notifyInterval, String... extra) {
     Path jar = Path.of(System.getProperty("dispatch.jar", "target/rollcall-dispatch.jar"));
     if (!Files.exists(jar)) {
       throw new AssertionError(
@@ -79,14 +103,14 @@ final class ClusterNode implements AutoCloseable {
             "--redis", redisUri,
             "--node", node,
             "--notify-interval", notifyInterval));
-    command.addAll(List.of(flags));
+    command.addAll(List.of(extra));
     Process process;
     try {
-      process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      var builder = new ProcessBuilder(command);
+      // One secret for the cluster, as an operator sets it: tokens signed by one node verify on
+      // all.
+      builder.environment().put("ROLLCALL_SECRET", "cluster-test-secret-of-at-least-32-characters");
+      process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
     } catch (IOException e) {
       throw new AssertionError("cannot start " + command, e);
     }
@@ -101,7 +125,11 @@ final class ClusterNode implements AutoCloseable {
           .until(() -> "up".equals(started.health().get("redis")));
     } catch (RuntimeException | AssertionError e) {
       started.close();
-      throw new AssertionError("node " + node + " did not start:\n" + started.log(), e);
+      String output = started.log();
+      if (!process.isAlive() && output.contains("Address already in use")) {
+        throw new PortTaken(output);
+      }
+      throw new AssertionError("node " + node + " did not start:\n" + output, e);
     }
     return started;
   }
@@ -116,6 +144,10 @@ final class ClusterNode implements AutoCloseable {
 
   URI socketUri() {
     return URI.create("ws://127.0.0.1:" + port + "/socket/websocket");
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   boolean isAlive() {
