@@ -542,6 +542,16 @@ public final class RedisPubSub implements PubSub {
     }
   }
 
+  /** A channel nobody publishes on whose slot {@code master} serves. */
+  private byte[] watchChannel(RedisClusterNode master) {
+    for (int i = 0; ; i++) {
+      byte[] channel = (config.channelPrefix() + ":w:" + i).getBytes(StandardCharsets.UTF_8);
+      if (master.hasSlot(SlotHash.getSlot(channel))) {
+        return channel;
+      }
+    }
+  }
+
   private RedisConnectionStateListener disconnectListener() {
     return new RedisConnectionStateListener() {
       @Override
@@ -648,6 +658,14 @@ public final class RedisPubSub implements PubSub {
                   + new String(channel, StandardCharsets.UTF_8));
         }
         channelsByMaster.computeIfAbsent(master.getNodeId(), id -> new ArrayList<>()).add(channel);
+      }
+      // A master that serves none of those (more shards than channels) still gets a silent
+      // subscription: its death must drop this period too, or SPUBLISHes routed to it would fail
+      // until some other master failed (this period's slot map is never refreshed).
+      for (RedisClusterNode master : subscription.getPartitions()) {
+        if (!master.getSlots().isEmpty() && !channelsByMaster.containsKey(master.getNodeId())) {
+          channelsByMaster.put(master.getNodeId(), List.of(watchChannel(master)));
+        }
       }
       Set<RedisChannelHandler<?, ?>> subscribed = ConcurrentHashMap.newKeySet();
       for (Map.Entry<String, List<byte[]>> entry : channelsByMaster.entrySet()) {
