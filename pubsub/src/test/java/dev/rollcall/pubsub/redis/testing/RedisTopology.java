@@ -169,6 +169,12 @@ public final class RedisTopology implements AutoCloseable {
   public static RedisTopology cluster(int masters, Duration nodeTimeout) {
     Path cli = tool("redis-cli", "redis-tools");
     Path server = RedisServerProcess.binary();
+    String version = version(server);
+    if (!version.matches("[7-9]\\..*|\\d{2,}\\..*")) {
+      throw ExternalTool.missing(
+          server + " is Redis " + version + ": the Redis Cluster tests need 7+ (sharded pub/sub)",
+          "apt-get install redis-server (Debian bookworm has 7.0)");
+    }
     var topology = new RedisTopology(tempDir("rollcall-redis-cluster-"), null);
     try {
       for (int i = 0; i < masters * 2; i++) {
@@ -380,6 +386,22 @@ public final class RedisTopology implements AutoCloseable {
             "--logfile", node.dir.resolve("redis.log").toString()));
     command.addAll(List.of(extra));
     return command;
+  }
+
+  /** {@code "7.0.15"} from {@code redis-server --version} ("Redis server v=7.0.15 sha=..."). */
+  private static String version(Path server) {
+    try {
+      Process process = new ProcessBuilder(server.toString(), "--version").start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      process.waitFor(5, TimeUnit.SECONDS);
+      int at = out.indexOf("v=");
+      return at < 0 ? "unknown" : out.substring(at + 2).split("\\s")[0];
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
   }
 
   private static String infoSentinel(Node node) {
