@@ -105,7 +105,8 @@ public final class RedisPubSub implements PubSub {
   private final CommandType publishCommand;
   private final SocketOptions socketOptions;
   private final ClientResources resources;
-  private final RedisClient client; // null on a cluster: each connected period has its own client
+  private final RedisClient client; // null on a cluster
+  private final RedisClusterClient clusterClient; // null unless on a cluster
   private final ScheduledExecutorService connector;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final PublishQueue publishQueue;
@@ -156,12 +157,11 @@ public final class RedisPubSub implements PubSub {
   }
 
   /**
-   * A cluster: its own client (so its topology is read afresh at every connect), the pub/sub
-   * connection whose per-master node connections hold the sharded subscriptions, and the routing
-   * publisher (each {@code SPUBLISH} goes to the master of its channel's slot).
+   * A cluster: the pub/sub connection whose per-master node connections hold the sharded
+   * subscriptions, and the routing publisher (each {@code SPUBLISH} goes to the master of its
+   * channel's slot).
    */
   private record ClusterLink(
-      RedisClusterClient client,
       StatefulRedisClusterPubSubConnection<byte[], byte[]> subscription,
       StatefulRedisClusterConnection<byte[], byte[]> publisher,
       Set<RedisChannelHandler<?, ?>> subscribed)
@@ -181,9 +181,7 @@ public final class RedisPubSub implements PubSub {
 
     @Override
     public CompletableFuture<Void> close() {
-      return CompletableFuture.allOf(subscription.closeAsync(), publisher.closeAsync())
-          .handle((ignored, error) -> null)
-          .thenCompose(ignored -> client.shutdownAsync(0, 2, TimeUnit.SECONDS));
+      return CompletableFuture.allOf(subscription.closeAsync(), publisher.closeAsync());
     }
   }
 
@@ -243,8 +241,29 @@ public final class RedisPubSub implements PubSub {
               .socketOptions(socketOptions)
               .build());
       client.addListener(disconnectListener());
+      this.clusterClient = null;
     } else {
       this.client = null;
+      List<RedisURI> seeds = new ArrayList<>();
+      for (RedisURI seed : ((RedisEndpoint.Cluster) endpoint).seeds()) {
+        seeds.add(RedisURI.builder(seed).withTimeout(config.commandTimeout()).build());
+      }
+      this.clusterClient = RedisClusterClient.create(resources, seeds);
+      clusterClient.setOptions(
+          ClusterClientOptions.builder()
+              .autoReconnect(false)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .socketOptions(socketOptions)
+              // A dead master stays in the topology (flagged) after its replica took over: leave
+              // it out, so no connection is attempted to it.
+              .nodeFilter(
+                  node ->
+                      !node.is(RedisClusterNode.NodeFlag.FAIL)
+                          && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)
+                          && !node.is(RedisClusterNode.NodeFlag.NOADDR)
+                          && !node.is(RedisClusterNode.NodeFlag.HANDSHAKE))
+              .build());
+      clusterClient.addListener(disconnectListener());
     }
     var executor =
         new ScheduledThreadPoolExecutor(
@@ -443,6 +462,9 @@ public final class RedisPubSub implements PubSub {
     if (client != null) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
+    if (clusterClient != null) {
+      clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
     resources.shutdown(0, 2, TimeUnit.SECONDS);
     local.close();
     health = RedisHealth.DOWN;
@@ -570,7 +592,7 @@ public final class RedisPubSub implements PubSub {
       next =
           switch (endpoint) {
             case RedisEndpoint.Single single -> connectSingle(single.uri());
-            case RedisEndpoint.Cluster cluster -> connectCluster(cluster);
+            case RedisEndpoint.Cluster cluster -> connectCluster();
           };
     } catch (RuntimeException e) {
       retryLater(e);
@@ -625,20 +647,10 @@ public final class RedisPubSub implements PubSub {
    * without a master (failover under way), fails the attempt: the next one reads the topology
    * again.
    */
-  private Link connectCluster(RedisEndpoint.Cluster cluster) {
-    List<RedisURI> seeds = new ArrayList<>();
-    for (RedisURI seed : cluster.seeds()) {
-      RedisURI copy = RedisURI.builder(seed).withTimeout(config.commandTimeout()).build();
-      seeds.add(copy);
-    }
-    RedisClusterClient clusterClient = RedisClusterClient.create(resources, seeds);
-    clusterClient.setOptions(
-        ClusterClientOptions.builder()
-            .autoReconnect(false)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .socketOptions(socketOptions)
-            .build());
-    clusterClient.addListener(disconnectListener());
+  private Link connectCluster() {
+    // Read the topology afresh: after a failover the slots have new masters.
+    clusterClient.getPartitions();
+    clusterClient.refreshPartitions();
     StatefulRedisClusterPubSubConnection<byte[], byte[]> subscription = null;
     StatefulRedisClusterConnection<byte[], byte[]> publisher = null;
     try {
@@ -661,7 +673,7 @@ public final class RedisPubSub implements PubSub {
       }
       // A master that serves none of those (more shards than channels) still gets a silent
       // subscription: its death must drop this period too, or SPUBLISHes routed to it would fail
-      // until some other master failed (this period's slot map is never refreshed).
+      // until some other master failed (the slot map is read at connect only).
       for (RedisClusterNode master : subscription.getPartitions()) {
         if (!master.getSlots().isEmpty() && !channelsByMaster.containsKey(master.getNodeId())) {
           channelsByMaster.put(master.getNodeId(), List.of(watchChannel(master)));
@@ -700,7 +712,7 @@ public final class RedisPubSub implements PubSub {
       if (!subscription.isOpen() || !publisher.isOpen()) {
         throw new IllegalStateException("connection closed while subscribing");
       }
-      return new ClusterLink(clusterClient, subscription, publisher, subscribed);
+      return new ClusterLink(subscription, publisher, subscribed);
     } catch (RuntimeException e) {
       if (subscription != null) {
         subscription.closeAsync();
@@ -708,7 +720,6 @@ public final class RedisPubSub implements PubSub {
       if (publisher != null) {
         publisher.closeAsync();
       }
-      clusterClient.shutdownAsync(0, 2, TimeUnit.SECONDS);
       throw e;
     }
   }

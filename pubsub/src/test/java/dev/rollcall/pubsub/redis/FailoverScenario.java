@@ -35,12 +35,16 @@ final class FailoverScenario implements AutoCloseable {
   private final Thread watcher;
 
   FailoverScenario(RedisTopology topology, String prefix) {
+    this(topology, topology.uri(), prefix);
+  }
+
+  FailoverScenario(RedisTopology topology, String uri, String prefix) {
     this.topology = topology;
     for (String name : List.of("a", "b", "c")) {
       var node =
           new RedisPubSub(
               RedisConfig.defaults()
-                  .withUri(topology.uri())
+                  .withUri(uri)
                   .withNode(name)
                   .withChannelPrefix(prefix)
                   .withReconnect(Duration.ofMillis(50), Duration.ofMillis(500)));
@@ -59,7 +63,7 @@ final class FailoverScenario implements AutoCloseable {
       nodes.add(node);
     }
     for (RedisPubSub node : nodes) {
-      await("node " + node.node() + " up on " + topology.uri())
+      await("node " + node.node() + " up on " + uri)
           .atMost(Duration.ofSeconds(20))
           .until(() -> node.health() == RedisHealth.UP);
     }

@@ -202,6 +202,20 @@ public final class RedisTopology implements AutoCloseable {
               () ->
                   topology.dataNodes.stream()
                       .allMatch(node -> clusterInfo(node).contains("cluster_state:ok")));
+      // A replica that has never synced with its master is not eligible to replace it: a master
+      // killed right after the cluster formed would never be failed over.
+      Awaitility.await("every replica in sync with its master")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  topology.dataNodes.stream()
+                          .map(RedisTopology::infoReplication)
+                          .filter(info -> info.contains("role:slave"))
+                          .filter(info -> info.contains("master_link_status:up"))
+                          .count()
+                      == masters);
       return topology;
     } catch (RuntimeException | AssertionError e) {
       topology.close();
@@ -277,9 +291,14 @@ public final class RedisTopology implements AutoCloseable {
 
   /** {@code redis-cluster://127.0.0.1:p1,...} or {@code redis-sentinel://127.0.0.1:s1,.../name}. */
   public String uri() {
+    return uri(dataNodes.getFirst());
+  }
+
+  /** As {@link #uri()}, with {@code first} as the first seed (cluster): the worst node to lose. */
+  public String uri(Node first) {
     if (masterName == null) {
       return "redis-cluster://"
-          + dataNodes.stream()
+          + Stream.concat(Stream.of(first), dataNodes.stream().filter(node -> node != first))
               .map(node -> "127.0.0.1:" + node.port)
               .collect(Collectors.joining(","));
     }
@@ -401,6 +420,14 @@ public final class RedisTopology implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "unknown";
+    }
+  }
+
+  private static String infoReplication(Node node) {
+    try {
+      return node.command("INFO replication");
+    } catch (IOException e) {
+      return "";
     }
   }
 
