@@ -1,5 +1,6 @@
 package dev.rollcall.dispatch;
 
+import dev.rollcall.pubsub.redis.RedisConfig;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,7 +57,9 @@ public record LaunchOptions(
                               e.g. 200ms, 5s, 1m (default 5s)
         --node NAME           this node's name, unique in a cluster (default: host name
                               and a random suffix)
-        --redis URL           join a cluster through Redis, e.g. redis://127.0.0.1:6379
+        --redis URL           join a cluster through Redis, e.g. redis://127.0.0.1:6379;
+                              Sentinel: redis-sentinel://host:port[,host:port...]/master;
+                              Redis Cluster (7+): redis-cluster://host:port[,host:port...]
         --longpoll-window D   how long a long-poll request waits for messages; a session
                               not polled for 1.5 times this ends (default 10s)
         --compress on|off     permessage-deflate for WebSockets whose client offers it
@@ -325,8 +329,13 @@ public record LaunchOptions(
   private static URI parseRedis(String value) {
     try {
       URI uri = new URI(value);
-      if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
+      if (!Set.of("redis", "rediss", "redis-sentinel", "redis-cluster").contains(uri.getScheme())) {
         throw new UsageException("--redis must be a redis:// URL, got " + value);
+      }
+      try {
+        RedisConfig.defaults().withUri(value); // the full check
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--redis: " + e.getMessage());
       }
       return uri;
     } catch (java.net.URISyntaxException e) {

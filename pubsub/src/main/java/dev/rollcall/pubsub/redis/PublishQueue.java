@@ -1,6 +1,6 @@
 package dev.rollcall.pubsub.redis;
 
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.AsyncCommand;
@@ -22,15 +22,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PUBLISH commands of one {@link RedisPubSub}, written to Redis by one drainer thread.
+ * The PUBLISH (on a cluster: SPUBLISH) commands of one {@link RedisPubSub}, written to Redis by one
+ * drainer thread.
  *
  * <p>Why: Lettuce serialises every write on a connection behind a lock and flushes each command on
  * its own, so thousands of channel processes (virtual threads) publishing at once all park on that
  * lock and Redis sees a few thousand tiny writes per second. Here a publisher only appends to a
  * lock-free queue; the drainer takes everything queued and hands it to Lettuce as one batch ({@link
- * StatefulRedisConnection#dispatch(java.util.Collection)}: one lock, one flush, one TCP write for
- * the whole batch). One queue and one writer keep each thread's messages in the order it published
- * them (the tracker's deltas and heartbeats rely on it).
+ * StatefulConnection#dispatch(java.util.Collection)}: one lock, one flush, one TCP write for the
+ * whole batch). One queue and one writer keep each thread's messages in the order it published them
+ * (the tracker's deltas and heartbeats rely on it).
  *
  * <p>Bounded: at most {@code backlog} messages may be queued or written but not yet answered by
  * Redis. Beyond that (Redis slower than the publishers) a message is dropped and counted as a
@@ -50,7 +51,8 @@ final class PublishQueue {
 
   private final String node;
   private final int backlog;
-  private final Supplier<StatefulRedisConnection<byte[], byte[]>> connection;
+  private final CommandType commandType;
+  private final Supplier<StatefulConnection<byte[], byte[]>> connection;
   private final LongAdder published;
   private final LongAdder publishFailed;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
@@ -63,16 +65,20 @@ final class PublishQueue {
   private volatile boolean stopping;
 
   /**
+   * @param command {@code PUBLISH}, or {@code SPUBLISH} on a cluster (whose connection routes each
+   *     to the master of its channel's slot)
    * @param connection the publisher connection of the current connected period, null while down
    */
   PublishQueue(
       String node,
       int backlog,
-      Supplier<StatefulRedisConnection<byte[], byte[]>> connection,
+      CommandType command,
+      Supplier<StatefulConnection<byte[], byte[]>> connection,
       LongAdder published,
       LongAdder publishFailed) {
     this.node = Objects.requireNonNull(node, "node");
     this.backlog = backlog;
+    this.commandType = Objects.requireNonNull(command, "command");
     this.connection = Objects.requireNonNull(connection, "connection");
     this.published = Objects.requireNonNull(published, "published");
     this.publishFailed = Objects.requireNonNull(publishFailed, "publishFailed");
@@ -152,7 +158,7 @@ final class PublishQueue {
             .addValue(pending.payload());
     var command =
         new AsyncCommand<>(
-            new Command<>(CommandType.PUBLISH, new IntegerOutput<>(ByteArrayCodec.INSTANCE), args));
+            new Command<>(commandType, new IntegerOutput<>(ByteArrayCodec.INSTANCE), args));
     command.whenComplete(
         (receivers, error) -> {
           if (error == null) {
@@ -166,7 +172,7 @@ final class PublishQueue {
   }
 
   private void write(List<RedisCommand<byte[], byte[], ?>> batch) {
-    StatefulRedisConnection<byte[], byte[]> current = connection.get();
+    StatefulConnection<byte[], byte[]> current = connection.get();
     if (current == null) {
       // Redis went down after these were queued: the other nodes miss them (logged as DOWN).
       for (RedisCommand<byte[], byte[], ?> command : batch) {

@@ -1,6 +1,5 @@
 package dev.rollcall.pubsub.redis;
 
-import io.lettuce.core.RedisURI;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -13,8 +12,11 @@ import java.util.regex.Pattern;
 /**
  * How a {@link RedisPubSub} reaches Redis and names itself.
  *
- * @param uri the Redis server, {@code redis://[user:password@]host:port[/db]} (or {@code rediss://}
- *     for TLS)
+ * @param uri where Redis is: one server {@code redis://[user:password@]host:port[/db]} (or {@code
+ *     rediss://} for TLS); a Sentinel-managed master {@code
+ *     redis-sentinel://[password@]host:port[,host:port...]/mastername}; or a Redis Cluster {@code
+ *     redis-cluster://[user:password@]host:port[,host:port...]} (seed nodes; sharded pub/sub, Redis
+ *     7+). docs/cluster.md says what each guarantees.
  * @param node this node's name, unique in the cluster (it names the node's direct channel and is
  *     the tracker's replica name)
  * @param channelPrefix prefix of every Redis channel used, so several clusters can share one Redis
@@ -53,7 +55,7 @@ public record RedisConfig(
     Objects.requireNonNull(commandTimeout, "commandTimeout");
     Objects.requireNonNull(keepAliveIdle, "keepAliveIdle");
     try {
-      RedisURI.create(uri);
+      RedisEndpoint.parse(uri);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("not a Redis URI: " + uri + " (" + e.getMessage() + ")");
     }

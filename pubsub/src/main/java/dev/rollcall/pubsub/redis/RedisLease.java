@@ -1,7 +1,7 @@
 package dev.rollcall.pubsub.redis;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -132,7 +132,7 @@ public final class RedisLease implements AutoCloseable {
     if (closed.get()) {
       return;
     }
-    RedisAsyncCommands<byte[], byte[]> commands = redis.commands();
+    RedisScriptingAsyncCommands<byte[], byte[]> commands = redis.commands();
     if (commands != null) {
       long sentAt = System.nanoTime();
       try {
@@ -184,7 +184,7 @@ public final class RedisLease implements AutoCloseable {
     }
     boolean held = isHeld();
     heldUntilNanos = 0;
-    RedisAsyncCommands<byte[], byte[]> commands = redis.commands();
+    RedisScriptingAsyncCommands<byte[], byte[]> commands = redis.commands();
     if (held && commands != null) {
       try {
         commands

@@ -11,19 +11,31 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,6 +61,13 @@ import org.slf4j.LoggerFactory;
  * channel ({@code <prefix>:n:<node>}); docs/cluster.md gives the measurement behind that choice. A
  * node ignores the echo of its own broadcasts, so each subscriber sees a message exactly once.
  *
+ * <p>On a Redis Cluster ({@code redis-cluster://}) it uses sharded pub/sub ({@code
+ * SSUBSCRIBE}/{@code SPUBLISH}): broadcasts are spread over {@value #CLUSTER_BROADCAST_CHANNELS}
+ * channels by topic, so one topic's traffic stays on one shard, in order, and the shards share the
+ * load; every node subscribes to all of them once, at connect. Through Sentinel ({@code
+ * redis-sentinel://}) the master is looked up again at every reconnect, so a failover is one more
+ * lost connection.
+ *
  * <p>A lost connection is retried with capped exponential backoff; meanwhile local delivery goes
  * on, messages for other nodes are dropped (at-most-once, as in Phoenix) and {@link #health()} is
  * {@link RedisHealth#DOWN}. Each change of health is logged once and reported to the {@link
@@ -71,13 +90,23 @@ public final class RedisPubSub implements PubSub {
   private final CopyOnWriteArrayList<Consumer<RedisHealth>> healthListeners =
       new CopyOnWriteArrayList<>();
   private final CopyOnWriteArrayList<RedisLease> leases = new CopyOnWriteArrayList<>();
-  private final String broadcastChannelName;
-  private final byte[] broadcastChannel;
+
+  /**
+   * Broadcast channels on a cluster: enough that three to a few dozen shards each serve several
+   * (which shard a channel lands on is its key slot), few enough to subscribe at once.
+   */
+  static final int CLUSTER_BROADCAST_CHANNELS = 16;
+
+  private final String[] broadcastChannelNames;
+  private final byte[][] broadcastChannels;
   private final String ownChannelName;
   private final byte[] ownChannel;
-  private final RedisURI redisUri;
+  private final RedisEndpoint endpoint;
+  private final CommandType publishCommand;
+  private final SocketOptions socketOptions;
   private final ClientResources resources;
-  private final RedisClient client;
+  private final RedisClient client; // null on a cluster
+  private final RedisClusterClient clusterClient; // null unless on a cluster
   private final ScheduledExecutorService connector;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final PublishQueue publishQueue;
@@ -93,16 +122,65 @@ public final class RedisPubSub implements PubSub {
   private final LongAdder ownEchoes = new LongAdder();
   private final Map<DropReason, LongAdder> dropped = new EnumMap<>(DropReason.class);
 
-  /** The two connections of one connected period: one subscribed, one publishing. */
-  private record Link(
-      StatefulRedisPubSubConnection<byte[], byte[]> subscription,
-      StatefulRedisConnection<byte[], byte[]> publisher) {
+  /** The connections of one connected period: subscribed ones and one publishing. */
+  private sealed interface Link {
+    StatefulConnection<byte[], byte[]> publisher();
 
-    boolean owns(RedisChannelHandler<?, ?> connection) {
+    RedisScriptingAsyncCommands<byte[], byte[]> scripting();
+
+    /** Whether losing {@code connection} means losing this period. */
+    boolean owns(RedisChannelHandler<?, ?> connection);
+
+    CompletableFuture<Void> close();
+  }
+
+  /** One server (directly or found through Sentinel): one subscribed connection, one publishing. */
+  private record SingleLink(
+      StatefulRedisPubSubConnection<byte[], byte[]> subscription,
+      StatefulRedisConnection<byte[], byte[]> publisher)
+      implements Link {
+
+    @Override
+    public RedisScriptingAsyncCommands<byte[], byte[]> scripting() {
+      return publisher.async();
+    }
+
+    @Override
+    public boolean owns(RedisChannelHandler<?, ?> connection) {
       return connection == subscription || connection == publisher;
     }
 
-    CompletableFuture<Void> close() {
+    @Override
+    public CompletableFuture<Void> close() {
+      return CompletableFuture.allOf(subscription.closeAsync(), publisher.closeAsync());
+    }
+  }
+
+  /**
+   * A cluster: the pub/sub connection whose per-master node connections hold the sharded
+   * subscriptions, and the routing publisher (each {@code SPUBLISH} goes to the master of its
+   * channel's slot).
+   */
+  private record ClusterLink(
+      StatefulRedisClusterPubSubConnection<byte[], byte[]> subscription,
+      StatefulRedisClusterConnection<byte[], byte[]> publisher,
+      Set<RedisChannelHandler<?, ?>> subscribed)
+      implements Link {
+
+    @Override
+    public RedisScriptingAsyncCommands<byte[], byte[]> scripting() {
+      return publisher.async();
+    }
+
+    @Override
+    public boolean owns(RedisChannelHandler<?, ?> connection) {
+      return connection == subscription
+          || connection == publisher
+          || subscribed.contains(connection);
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
       return CompletableFuture.allOf(subscription.closeAsync(), publisher.closeAsync());
     }
   }
@@ -118,42 +196,75 @@ public final class RedisPubSub implements PubSub {
     for (DropReason reason : DropReason.values()) {
       dropped.put(reason, new LongAdder());
     }
-    this.broadcastChannelName = config.channelPrefix() + ":b";
-    this.broadcastChannel = broadcastChannelName.getBytes(StandardCharsets.UTF_8);
+    this.endpoint = RedisEndpoint.parse(config.uri());
+    boolean cluster = endpoint instanceof RedisEndpoint.Cluster;
+    this.publishCommand = cluster ? CommandType.SPUBLISH : CommandType.PUBLISH;
+    if (cluster) {
+      broadcastChannelNames = new String[CLUSTER_BROADCAST_CHANNELS];
+      for (int i = 0; i < CLUSTER_BROADCAST_CHANNELS; i++) {
+        broadcastChannelNames[i] = config.channelPrefix() + ":b:" + i;
+      }
+    } else {
+      broadcastChannelNames = new String[] {config.channelPrefix() + ":b"};
+    }
+    this.broadcastChannels = new byte[broadcastChannelNames.length][];
+    for (int i = 0; i < broadcastChannelNames.length; i++) {
+      broadcastChannels[i] = broadcastChannelNames[i].getBytes(StandardCharsets.UTF_8);
+    }
     this.ownChannelName = directChannelName(config.node());
     this.ownChannel = ownChannelName.getBytes(StandardCharsets.UTF_8);
 
-    this.redisUri = RedisURI.create(config.uri());
-    redisUri.setTimeout(config.commandTimeout());
-    // Two I/O threads suffice for two connections; Lettuce's default is one per core.
-    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).build();
-    this.client = RedisClient.create(resources);
-    client.setOptions(
-        ClientOptions.builder()
-            // We reconnect ourselves: one backoff, one log line per state change, and "up" only
-            // once both connections exist and the subscription is confirmed.
-            .autoReconnect(false)
-            // Never queue messages while disconnected: at-most-once, no stale burst later.
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .socketOptions(
-                SocketOptions.builder()
-                    .connectTimeout(config.connectTimeout())
-                    .keepAlive(
-                        SocketOptions.KeepAliveOptions.builder()
-                            .enable()
-                            .idle(config.keepAliveIdle())
-                            .interval(Duration.ofSeconds(1))
-                            .count(3)
-                            .build())
+    this.socketOptions =
+        SocketOptions.builder()
+            .connectTimeout(config.connectTimeout())
+            .keepAlive(
+                SocketOptions.KeepAliveOptions.builder()
+                    .enable()
+                    .idle(config.keepAliveIdle())
+                    .interval(Duration.ofSeconds(1))
+                    .count(3)
                     .build())
-            .build());
-    client.addListener(
-        new RedisConnectionStateListener() {
-          @Override
-          public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-            runOnConnector(() -> connectionLost(connection));
-          }
-        });
+            .build();
+    // Two I/O threads suffice for two connections (on a cluster: two per master, few bytes each);
+    // Lettuce's default is one per core.
+    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).build();
+    if (endpoint instanceof RedisEndpoint.Single single) {
+      single.uri().setTimeout(config.commandTimeout());
+      this.client = RedisClient.create(resources);
+      client.setOptions(
+          ClientOptions.builder()
+              // We reconnect ourselves: one backoff, one log line per state change, and "up" only
+              // once both connections exist and the subscription is confirmed.
+              .autoReconnect(false)
+              // Never queue messages while disconnected: at-most-once, no stale burst later.
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .socketOptions(socketOptions)
+              .build());
+      client.addListener(disconnectListener());
+      this.clusterClient = null;
+    } else {
+      this.client = null;
+      List<RedisURI> seeds = new ArrayList<>();
+      for (RedisURI seed : ((RedisEndpoint.Cluster) endpoint).seeds()) {
+        seeds.add(RedisURI.builder(seed).withTimeout(config.commandTimeout()).build());
+      }
+      this.clusterClient = RedisClusterClient.create(resources, seeds);
+      clusterClient.setOptions(
+          ClusterClientOptions.builder()
+              .autoReconnect(false)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .socketOptions(socketOptions)
+              // A dead master stays in the topology (flagged) after its replica took over: leave
+              // it out, so no connection is attempted to it.
+              .nodeFilter(
+                  node ->
+                      !node.is(RedisClusterNode.NodeFlag.FAIL)
+                          && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)
+                          && !node.is(RedisClusterNode.NodeFlag.NOADDR)
+                          && !node.is(RedisClusterNode.NodeFlag.HANDSHAKE))
+              .build());
+      clusterClient.addListener(disconnectListener());
+    }
     var executor =
         new ScheduledThreadPoolExecutor(
             1,
@@ -168,6 +279,7 @@ public final class RedisPubSub implements PubSub {
         new PublishQueue(
             config.node(),
             config.publishBacklog(),
+            publishCommand,
             () -> {
               Link current = link;
               return current == null ? null : current.publisher();
@@ -214,10 +326,13 @@ public final class RedisPubSub implements PubSub {
         published.sum(), publishFailed.sum(), received.sum(), ownEchoes.sum(), drops);
   }
 
-  /** Commands on the current connection, or null while Redis is down (for {@link RedisLease}). */
-  RedisAsyncCommands<byte[], byte[]> commands() {
+  /**
+   * Script commands on the current connection (on a cluster routed to the master of the key's
+   * slot), or null while Redis is down (for {@link RedisLease}).
+   */
+  RedisScriptingAsyncCommands<byte[], byte[]> commands() {
     Link current = link;
-    return current == null ? null : current.publisher().async();
+    return current == null ? null : current.scripting();
   }
 
   /** A lease on this connection, released by {@link #close()} (see {@link RedisLease#start}). */
@@ -235,9 +350,24 @@ public final class RedisPubSub implements PubSub {
     return config.channelPrefix() + ":n:" + node;
   }
 
-  /** The Redis channel every broadcast travels on. */
+  /**
+   * The Redis channel every broadcast travels on with one Redis server; on a cluster the first of
+   * the broadcast channels (see {@link #broadcastChannelName(String)}).
+   */
   public String broadcastChannelName() {
-    return broadcastChannelName;
+    return broadcastChannelNames[0];
+  }
+
+  /** The Redis channel broadcasts on {@code topic} travel on. */
+  public String broadcastChannelName(String topic) {
+    return broadcastChannelNames[broadcastIndex(topic)];
+  }
+
+  /** Stable across processes: {@link String#hashCode} is specified. */
+  private int broadcastIndex(String topic) {
+    return broadcastChannels.length == 1
+        ? 0
+        : Math.floorMod(topic.hashCode(), broadcastChannels.length);
   }
 
   @Override
@@ -262,13 +392,17 @@ public final class RedisPubSub implements PubSub {
 
   @Override
   public void broadcast(String topic, Object message) {
-    publish(broadcastChannel, envelope(RedisEnvelope.Mode.BROADCAST, topic, message));
+    publish(
+        broadcastChannels[broadcastIndex(topic)],
+        envelope(RedisEnvelope.Mode.BROADCAST, topic, message));
     local.deliver(new Delivery(topic, message, null));
   }
 
   @Override
   public void broadcastFrom(Subscriber from, String topic, Object message) {
-    publish(broadcastChannel, envelope(RedisEnvelope.Mode.BROADCAST, topic, message));
+    publish(
+        broadcastChannels[broadcastIndex(topic)],
+        envelope(RedisEnvelope.Mode.BROADCAST, topic, message));
     local.deliver(new Delivery(topic, message, from));
   }
 
@@ -325,7 +459,12 @@ public final class RedisPubSub implements PubSub {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    if (client != null) {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+    if (clusterClient != null) {
+      clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
     resources.shutdown(0, 2, TimeUnit.SECONDS);
     local.close();
     health = RedisHealth.DOWN;
@@ -425,10 +564,55 @@ public final class RedisPubSub implements PubSub {
     }
   }
 
+  /** A channel nobody publishes on whose slot {@code master} serves. */
+  private byte[] watchChannel(RedisClusterNode master) {
+    for (int i = 0; ; i++) {
+      byte[] channel = (config.channelPrefix() + ":w:" + i).getBytes(StandardCharsets.UTF_8);
+      if (master.hasSlot(SlotHash.getSlot(channel))) {
+        return channel;
+      }
+    }
+  }
+
+  private RedisConnectionStateListener disconnectListener() {
+    return new RedisConnectionStateListener() {
+      @Override
+      public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+        runOnConnector(() -> connectionLost(connection));
+      }
+    };
+  }
+
   private void connect() {
     if (closed.get()) {
       return;
     }
+    Link next;
+    try {
+      next =
+          switch (endpoint) {
+            case RedisEndpoint.Single single -> connectSingle(single.uri());
+            case RedisEndpoint.Cluster cluster -> connectCluster();
+          };
+    } catch (RuntimeException e) {
+      retryLater(e);
+      return;
+    }
+    link = next;
+    failedAttempts = 0;
+    outageLogged = false;
+    log.info(
+        "redis up: node {} connected to {} (channels {}, {})",
+        config.node(),
+        endpoint.describe(),
+        broadcastChannels.length == 1
+            ? broadcastChannelNames[0]
+            : config.channelPrefix() + ":b:0.." + (broadcastChannels.length - 1) + " sharded",
+        ownChannelName);
+    setHealth(RedisHealth.UP);
+  }
+
+  private Link connectSingle(RedisURI redisUri) {
     StatefulRedisPubSubConnection<byte[], byte[]> subscription = null;
     StatefulRedisConnection<byte[], byte[]> publisher = null;
     try {
@@ -441,10 +625,11 @@ public final class RedisPubSub implements PubSub {
             }
           });
       publisher = client.connect(ByteArrayCodec.INSTANCE, redisUri);
-      subscription.sync().subscribe(broadcastChannel, ownChannel);
+      subscription.sync().subscribe(broadcastChannels[0], ownChannel);
       if (!subscription.isOpen() || !publisher.isOpen()) {
         throw new IllegalStateException("connection closed while subscribing");
       }
+      return new SingleLink(subscription, publisher);
     } catch (RuntimeException e) {
       if (subscription != null) {
         subscription.closeAsync();
@@ -452,19 +637,91 @@ public final class RedisPubSub implements PubSub {
       if (publisher != null) {
         publisher.closeAsync();
       }
-      retryLater(e);
-      return;
+      throw e;
     }
-    link = new Link(subscription, publisher);
-    failedAttempts = 0;
-    outageLogged = false;
-    log.info(
-        "redis up: node {} connected to {} (channels {}, {})",
-        config.node(),
-        redisUri.getHost() + ":" + redisUri.getPort(),
-        broadcastChannelName,
-        ownChannelName);
-    setHealth(RedisHealth.UP);
+  }
+
+  /**
+   * Reads the topology, then {@code SSUBSCRIBE}s every channel on the master of its slot (a
+   * connection per master) and waits for each confirmation. A master that is down, or a slot
+   * without a master (failover under way), fails the attempt: the next one reads the topology
+   * again.
+   */
+  private Link connectCluster() {
+    // Read the topology afresh: after a failover the slots have new masters.
+    clusterClient.getPartitions();
+    clusterClient.refreshPartitions();
+    StatefulRedisClusterPubSubConnection<byte[], byte[]> subscription = null;
+    StatefulRedisClusterConnection<byte[], byte[]> publisher = null;
+    try {
+      subscription = clusterClient.connectPubSub(ByteArrayCodec.INSTANCE);
+      publisher = clusterClient.connect(ByteArrayCodec.INSTANCE);
+      Map<String, List<byte[]>> channelsByMaster = new LinkedHashMap<>();
+      List<byte[]> channels = new ArrayList<>(Arrays.asList(broadcastChannels));
+      channels.add(ownChannel);
+      for (byte[] channel : channels) {
+        RedisClusterNode master =
+            subscription.getPartitions().getPartitionBySlot(SlotHash.getSlot(channel));
+        if (master == null) {
+          throw new IllegalStateException(
+              "no master serves slot "
+                  + SlotHash.getSlot(channel)
+                  + " of "
+                  + new String(channel, StandardCharsets.UTF_8));
+        }
+        channelsByMaster.computeIfAbsent(master.getNodeId(), id -> new ArrayList<>()).add(channel);
+      }
+      // A master that serves none of those (more shards than channels) still gets a silent
+      // subscription: its death must drop this period too, or SPUBLISHes routed to it would fail
+      // until some other master failed (the slot map is read at connect only).
+      for (RedisClusterNode master : subscription.getPartitions()) {
+        if (!master.getSlots().isEmpty() && !channelsByMaster.containsKey(master.getNodeId())) {
+          channelsByMaster.put(master.getNodeId(), List.of(watchChannel(master)));
+        }
+      }
+      Set<RedisChannelHandler<?, ?>> subscribed = ConcurrentHashMap.newKeySet();
+      for (Map.Entry<String, List<byte[]>> entry : channelsByMaster.entrySet()) {
+        StatefulRedisPubSubConnection<byte[], byte[]> node =
+            subscription.getConnection(entry.getKey());
+        if (node instanceof RedisChannelHandler<?, ?> handler) {
+          subscribed.add(handler);
+        }
+        node.addListener(
+            new RedisPubSubAdapter<>() {
+              @Override
+              public void smessage(byte[] channel, byte[] message) {
+                onMessage(channel, message);
+              }
+
+              @Override
+              public void sunsubscribed(byte[] channel, long count) {
+                // Redis ends a shard channel's subscription when its slot moves to another master
+                // (resharding, or this master was demoted): start over with the new topology.
+                if (node instanceof RedisChannelHandler<?, ?> handler) {
+                  runOnConnector(() -> connectionLost(handler));
+                }
+              }
+            });
+        for (byte[] channel : entry.getValue()) {
+          node.sync().ssubscribe(channel); // one per command: SSUBSCRIBE's channels share a slot
+        }
+        if (!node.isOpen()) {
+          throw new IllegalStateException("connection closed while subscribing");
+        }
+      }
+      if (!subscription.isOpen() || !publisher.isOpen()) {
+        throw new IllegalStateException("connection closed while subscribing");
+      }
+      return new ClusterLink(subscription, publisher, subscribed);
+    } catch (RuntimeException e) {
+      if (subscription != null) {
+        subscription.closeAsync();
+      }
+      if (publisher != null) {
+        publisher.closeAsync();
+      }
+      throw e;
+    }
   }
 
   private void connectionLost(RedisChannelHandler<?, ?> connection) {
@@ -478,7 +735,7 @@ public final class RedisPubSub implements PubSub {
         "redis down: node {} lost its connection to {}; local delivery continues, retrying every"
             + " {}..{} ms",
         config.node(),
-        redisUri.getHost() + ":" + redisUri.getPort(),
+        endpoint.describe(),
         config.reconnectMin().toMillis(),
         config.reconnectMax().toMillis());
     outageLogged = true;
@@ -495,7 +752,7 @@ public final class RedisPubSub implements PubSub {
           "redis down: node {} cannot reach {} ({}); local delivery continues, retrying every"
               + " {}..{} ms",
           config.node(),
-          redisUri.getHost() + ":" + redisUri.getPort(),
+          endpoint.describe(),
           cause.getMessage(),
           config.reconnectMin().toMillis(),
           config.reconnectMax().toMillis());
