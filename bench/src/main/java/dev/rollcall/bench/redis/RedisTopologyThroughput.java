@@ -1,6 +1,5 @@
 package dev.rollcall.bench.redis;
 
-import dev.rollcall.pubsub.MessageCodec;
 import dev.rollcall.pubsub.redis.RedisConfig;
 import dev.rollcall.pubsub.redis.RedisHealth;
 import dev.rollcall.pubsub.redis.RedisPubSub;
@@ -44,29 +43,6 @@ public final class RedisTopologyThroughput {
       "{\"body\":\"" + "m".repeat(110) + "\",\"timestamp\":1764331200123}";
 
   private RedisTopologyThroughput() {}
-
-  /** Strings between nodes, UTF-8. */
-  private static final class TextCodec implements MessageCodec {
-    @Override
-    public String kind() {
-      return "text";
-    }
-
-    @Override
-    public boolean handles(Object message) {
-      return message instanceof String;
-    }
-
-    @Override
-    public byte[] encode(Object message) {
-      return ((String) message).getBytes(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public Object decode(byte[] bytes) {
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
-  }
 
   /** Redis processes of one topology, in one temp dir. */
   private record Deployment(String name, String uri, List<Process> processes, Path dir)

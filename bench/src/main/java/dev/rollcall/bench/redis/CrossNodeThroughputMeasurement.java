@@ -1,6 +1,8 @@
-package dev.rollcall.pubsub.redis;
+package dev.rollcall.bench.redis;
 
-import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
+import dev.rollcall.pubsub.redis.RedisConfig;
+import dev.rollcall.pubsub.redis.RedisHealth;
+import dev.rollcall.pubsub.redis.RedisPubSub;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -12,28 +14,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * bytes as fast as it can; we time until every node has delivered all of them. Then the same volume
  * as direct messages from {@value #THREADS} virtual threads at once on node a, half to b and half
  * to c (what many channel processes sending notify_direct do). Prints numbers; asserts nothing. Run
- * with the test classpath (see {@link ChannelMappingMeasurement}).
+ * against a Redis of your own, from the repository root after {@code ./rollcall-bench --help} has
+ * built the jar: {@code java -cp 'bench/target/rollcall-bench.jar:bench/target/lib/*'
+ * dev.rollcall.bench.redis.CrossNodeThroughputMeasurement redis://127.0.0.1:6379}.
  */
 public final class CrossNodeThroughputMeasurement {
   private static final int MESSAGES = 50_000;
   private static final int THREADS = 200;
 
   public static void main(String[] args) throws Exception {
-    try (var redis = RedisServerProcess.start()) {
-      for (int round = 0; round < 3; round++) {
-        measure(redis, round == 0);
-      }
-      for (int round = 0; round < 3; round++) {
-        measureDirectFromManyThreads(redis, round == 0);
-      }
+    if (args.length != 1) {
+      System.err.println("usage: CrossNodeThroughputMeasurement redis://host:port");
+      System.exit(2);
+    }
+    String uri = args[0];
+    for (int round = 0; round < 3; round++) {
+      measure(uri, round == 0);
+    }
+    for (int round = 0; round < 3; round++) {
+      measureDirectFromManyThreads(uri, round == 0);
     }
   }
 
-  private static void measure(RedisServerProcess redis, boolean warmup) throws Exception {
+  private static void measure(String uri, boolean warmup) throws Exception {
     List<RedisPubSub> nodes = new ArrayList<>();
     List<AtomicLong> counts = new ArrayList<>();
     try {
-      startNodes(redis, "notifications:lobby", nodes, counts);
+      startNodes(uri, "notifications:lobby", nodes, counts);
       String body = "{\"body\":\"" + "m".repeat(120) + "\",\"timestamp\":1764331200123}";
       long start = System.nanoTime();
       for (int i = 0; i < MESSAGES; i++) {
@@ -64,12 +71,11 @@ public final class CrossNodeThroughputMeasurement {
     }
   }
 
-  private static void measureDirectFromManyThreads(RedisServerProcess redis, boolean warmup)
-      throws Exception {
+  private static void measureDirectFromManyThreads(String uri, boolean warmup) throws Exception {
     List<RedisPubSub> nodes = new ArrayList<>();
     List<AtomicLong> counts = new ArrayList<>();
     try {
-      startNodes(redis, "notifications:hero", nodes, counts);
+      startNodes(uri, "notifications:hero", nodes, counts);
       String body = "{\"body\":\"" + "m".repeat(120) + "\",\"timestamp\":1764331200123}";
       int perThread = MESSAGES / THREADS;
       var go = new java.util.concurrent.CountDownLatch(1);
@@ -118,13 +124,13 @@ public final class CrossNodeThroughputMeasurement {
    * returns once all three are connected.
    */
   private static void startNodes(
-      RedisServerProcess redis, String topic, List<RedisPubSub> nodes, List<AtomicLong> counts)
+      String uri, String topic, List<RedisPubSub> nodes, List<AtomicLong> counts)
       throws InterruptedException {
     String prefix = "bench-" + System.nanoTime();
     for (String name : List.of("a", "b", "c")) {
       var node =
           new RedisPubSub(
-              RedisConfig.defaults().withUri(redis.uri()).withNode(name).withChannelPrefix(prefix));
+              RedisConfig.defaults().withUri(uri).withNode(name).withChannelPrefix(prefix));
       node.register(new TextCodec());
       nodes.add(node);
       var count = new AtomicLong();

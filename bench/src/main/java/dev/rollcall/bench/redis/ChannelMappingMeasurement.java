@@ -1,6 +1,5 @@
-package dev.rollcall.pubsub.redis;
+package dev.rollcall.bench.redis;
 
-import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -19,8 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * subscriber connections ("nodes") on one real Redis, each owning 1000 personal topics plus a
  * shared lobby, under three mappings: one shared channel (filter on receipt), one Redis channel per
  * topic (SUBSCRIBE per join), and Redis 7 sharded pub/sub (SSUBSCRIBE/SPUBLISH). Prints numbers;
- * asserts nothing. Run: {@code ./mvnw -q -pl pubsub test-compile exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=dev.rollcall.pubsub.redis.ChannelMappingMeasurement}
+ * asserts nothing. Run against a Redis of your own (7.0+ for the sharded mapping), from the
+ * repository root after {@code ./rollcall-bench --help} has built the jar: {@code java -cp
+ * 'bench/target/rollcall-bench.jar:bench/target/lib/*'
+ * dev.rollcall.bench.redis.ChannelMappingMeasurement redis://127.0.0.1:6379}.
  */
 public final class ChannelMappingMeasurement {
   private static final int NODES = 3;
@@ -37,11 +38,16 @@ public final class ChannelMappingMeasurement {
   }
 
   public static void main(String[] args) throws Exception {
-    try (var redis = RedisServerProcess.start()) {
+    if (args.length != 1) {
+      System.err.println("usage: ChannelMappingMeasurement redis://host:port");
+      System.exit(2);
+    }
+    String uri = args[0];
+    {
       System.out.printf(
           "redis %s, %d nodes, %d topics per node, %d messages of ~%d bytes%n",
-          RedisServerProcess.binary(), NODES, TOPICS_PER_NODE, MESSAGES, PADDING.length() + 20);
-      boolean sharded = supportsSharded(redis);
+          uri, NODES, TOPICS_PER_NODE, MESSAGES, PADDING.length() + 20);
+      boolean sharded = supportsSharded(uri);
       for (int round = 0; round < 2; round++) { // round 0 warms up the JIT; only round 1 prints
         quiet = round == 0;
         for (Mapping mapping : Mapping.values()) {
@@ -49,18 +55,26 @@ public final class ChannelMappingMeasurement {
             System.out.println("SHARDED: skipped, this redis-server has no SPUBLISH (needs 7.0+)");
             continue;
           }
-          measure(redis, mapping);
+          measure(uri, mapping);
         }
       }
     }
   }
 
-  private static boolean supportsSharded(RedisServerProcess redis) throws Exception {
-    return !redis.command("SPUBLISH probe x").startsWith("-");
+  private static boolean supportsSharded(String uri) throws Exception {
+    RedisClient client = RedisClient.create(uri);
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      connection.sync().spublish("probe", "x");
+      return true;
+    } catch (io.lettuce.core.RedisCommandExecutionException e) {
+      return false; // ERR unknown command: Redis before 7.0
+    } finally {
+      client.shutdown();
+    }
   }
 
-  private static void measure(RedisServerProcess redis, Mapping mapping) throws Exception {
-    RedisClient client = RedisClient.create(redis.uri());
+  private static void measure(String uri, Mapping mapping) throws Exception {
+    RedisClient client = RedisClient.create(uri);
     try {
       List<StatefulRedisPubSubConnection<String, String>> nodes = new ArrayList<>();
       List<Set<String>> topicsOf = new ArrayList<>();
