@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * The launcher's command line: {@code --port}, {@code --host}, {@code --notify-interval}, {@code
  * --node}, {@code --redis}, {@code --origin}, {@code --offer-timeout}, {@code --reassign-after},
- * {@code --help}; each as {@code --flag value} or {@code --flag=value}.
+ * {@code --history-size}, {@code --history-ttl}, {@code --help}; each as {@code --flag value} or
+ * {@code --flag=value}.
  *
  * @param redis Redis URL for a cluster, or null for a single node with in-process PubSub
  * @param origins the {@code --origin} allow-list as given ({@code ["*"]} turns the check off), or
@@ -31,7 +32,12 @@ public record LaunchOptions(
     boolean help,
     List<String> origins,
     Duration offerTimeout,
-    Duration reassignAfter) {
+    Duration reassignAfter,
+    int historySize,
+    Duration historyTtl) {
+
+  public static final int DEFAULT_HISTORY_SIZE = 100;
+  public static final Duration DEFAULT_HISTORY_TTL = Duration.ofMinutes(10);
 
   public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_REASSIGN_AFTER = Duration.ofSeconds(30);
@@ -60,6 +66,10 @@ public record LaunchOptions(
                               moves to the next hero (default 15s)
         --reassign-after D    how long an assigned hero who disconnected keeps the
                               dispatch before it is offered again (default 30s)
+        --history-size N      notifications kept per stream for replay after a
+                              reconnect (default 100; 0 turns history off)
+        --history-ttl D       how long a notification is kept, and how long a hero who
+                              left still gets direct notifications queued (default 10m)
         --help                show this help
 
       Environment:
@@ -94,6 +104,31 @@ public record LaunchOptions(
         DEFAULT_REASSIGN_AFTER);
   }
 
+  /** As before the history flags existed: their defaults. */
+  public LaunchOptions(
+      String host,
+      int port,
+      Duration notifyInterval,
+      String node,
+      URI redis,
+      boolean help,
+      List<String> origins,
+      Duration offerTimeout,
+      Duration reassignAfter) {
+    this(
+        host,
+        port,
+        notifyInterval,
+        node,
+        redis,
+        help,
+        origins,
+        offerTimeout,
+        reassignAfter,
+        DEFAULT_HISTORY_SIZE,
+        DEFAULT_HISTORY_TTL);
+  }
+
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
   public LaunchOptions {
@@ -102,6 +137,12 @@ public record LaunchOptions(
     }
     if (reassignAfter == null) {
       reassignAfter = DEFAULT_REASSIGN_AFTER;
+    }
+    if (historyTtl == null) {
+      historyTtl = DEFAULT_HISTORY_TTL;
+    }
+    if (historySize < 0 || historySize > 100_000) {
+      throw new UsageException("--history-size must be 0..100000, got " + historySize);
     }
     if (port < 0 || port > 65535) {
       throw new UsageException("--port must be 0..65535, got " + port);
@@ -172,6 +213,8 @@ public record LaunchOptions(
     boolean help = false;
     Duration offerTimeout = DEFAULT_OFFER_TIMEOUT;
     Duration reassignAfter = DEFAULT_REASSIGN_AFTER;
+    int historySize = DEFAULT_HISTORY_SIZE;
+    Duration historyTtl = DEFAULT_HISTORY_TTL;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String flag = arg;
@@ -200,6 +243,8 @@ public record LaunchOptions(
         case "--notify-interval" -> interval = parseDuration(value);
         case "--offer-timeout" -> offerTimeout = parseDuration(flag, value);
         case "--reassign-after" -> reassignAfter = parseDuration(flag, value);
+        case "--history-size" -> historySize = parseHistorySize(value);
+        case "--history-ttl" -> historyTtl = parseDuration(flag, value);
         case "--node" -> node = value;
         case "--redis" -> redis = parseRedis(value);
         case "--origin" ->
@@ -212,7 +257,25 @@ public record LaunchOptions(
       }
     }
     return new LaunchOptions(
-        host, port, interval, node, redis, help, origins, offerTimeout, reassignAfter);
+        host,
+        port,
+        interval,
+        node,
+        redis,
+        help,
+        origins,
+        offerTimeout,
+        reassignAfter,
+        historySize,
+        historyTtl);
+  }
+
+  private static int parseHistorySize(String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException("--history-size must be a number, got " + value);
+    }
   }
 
   private static int parsePort(String value) {

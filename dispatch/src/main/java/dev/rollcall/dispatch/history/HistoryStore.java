@@ -15,7 +15,8 @@ public interface HistoryStore extends AutoCloseable {
    *
    * @throws RuntimeException if the store cannot be reached: nothing was stored
    */
-  HistoryEntry append(String stream, String wireStream, Map<String, Object> payload, String skip);
+  HistoryEntry append(
+      String stream, String wireStream, String event, Map<String, Object> payload, String skip);
 
   /** Everything kept after {@code lastSeen} (null: from the oldest kept), oldest first. */
   Slice after(String stream, StreamId lastSeen);

@@ -38,14 +38,14 @@ public final class InProcessHistory implements HistoryStore {
 
   @Override
   public synchronized HistoryEntry append(
-      String stream, String wireStream, Map<String, Object> payload, String skip) {
+      String stream, String wireStream, String event, Map<String, Object> payload, String skip) {
     long now = clock.millis();
     lastIssued = StreamId.next(lastIssued, now);
     Stream s = streams.computeIfAbsent(stream, k -> new Stream());
     Map<String, Object> stamped = new LinkedHashMap<>(payload);
     stamped.put("id", lastIssued.toString());
     stamped.put("stream", wireStream);
-    var entry = new HistoryEntry(lastIssued, s.newest, stamped, skip);
+    var entry = new HistoryEntry(lastIssued, s.newest, event, stamped, skip);
     s.newest = lastIssued;
     s.entries.addLast(entry);
     trim(s, now);

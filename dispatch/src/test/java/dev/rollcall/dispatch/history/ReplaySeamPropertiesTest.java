@@ -105,7 +105,8 @@ class ReplaySeamPropertiesTest {
     for (Action action : all) {
       switch (action) {
         case Send s -> {
-          StreamId id = store.append(STREAM, STREAM, Map.of("body", "n"), null).id();
+          StreamId id =
+              store.append(STREAM, STREAM, "notification", Map.of("body", "n"), null).id();
           sent.add(id);
           if (connection != null) {
             connection.inFlight.addLast(new Seam.Item<>(id, id));
