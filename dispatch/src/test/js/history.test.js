@@ -5,46 +5,13 @@ import { afterEach, describe, test } from "node:test";
 import { Socket } from "phoenix";
 import WebSocket from "ws";
 import { HTTP_URL, LOBBY, WS_URL, closeAll, hero, waitFor } from "./client.js";
+import { pageHero as pageHeroAt } from "./history-client.js";
+
+const pageHero = (token, options) => pageHeroAt(WS_URL, token, options);
 
 const HISTORY_SIZE = Number(process.env.HISTORY_SIZE || 12);
 
 const newToken = async () => (await fetch(`${HTTP_URL}/api/token`)).json();
-
-/**
- * A hero page as the real page works: keeps the last id per stream and sends them on every
- * (re)join through a params function; records every join reply and every notification.
- */
-async function pageHero(token, { first = {} } = {}) {
-  const socket = new Socket(`${WS_URL}/socket`, {
-    transport: WebSocket,
-    authToken: token,
-    reconnectAfterMs: () => 100,
-    rejoinAfterMs: () => 100,
-    timeout: 3000,
-  });
-  const h = { socket, lastSeen: {}, notifications: [], joins: [], name: null };
-  let joined = false;
-  const channel = socket.channel(LOBBY, () =>
-    joined ? { last_seen: { lobby: h.lastSeen.lobby || "", direct: h.lastSeen.direct || "" } } : first,
-  );
-  channel.on("user_info", ({ user_name }) => (h.name = user_name));
-  channel.on("notification", (n) => {
-    h.notifications.push(n);
-    if (n.id && n.stream) h.lastSeen[n.stream] = n.id;
-  });
-  socket.connect();
-  channel
-    .join()
-    .receive("ok", (reply) => {
-      joined = true;
-      h.joins.push(["ok", reply]);
-    })
-    .receive("error", (reply) => h.joins.push(["error", reply]));
-  h.channel = channel;
-  await waitFor(() => h.joins.length && (h.joins[0][0] === "error" || h.name), "the join");
-  h.close = () => new Promise((resolve) => socket.disconnect(resolve));
-  return h;
-}
 
 /** Joins once with `params`; resolves with [status, reply] and closes. */
 async function joinOnce(params) {
