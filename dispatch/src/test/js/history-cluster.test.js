@@ -36,7 +36,9 @@ test("away 3 s on node 1, back on node 3: all 20 once, in order, recovered", asy
   }
   await sleep(3000);
 
-  const back = await pageHero(WS[2], issued.token, { first: { last_seen: { ...a.lastSeen } } });
+  const back = await pageHero(WS[2], issued.token, {
+    first: { last_seen: { lobby: "", direct: "", ...a.lastSeen } },
+  });
   assert.deepEqual(back.joins[0], ["ok", { recovered: true }]);
   await waitFor(() => back.notifications.length >= 20, "the replay on node 3", 5000);
   await ok(b, "notify_all", { body: "after" });
