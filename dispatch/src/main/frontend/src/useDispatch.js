@@ -98,22 +98,24 @@ export function useDispatch() {
         });
       });
       // A replayed stream id is remembered like a live one; an id already shown is never shown again.
-      const seen = (message) => {
-        if (!message.id || !message.stream) return true;
-        const key = `${message.stream}:${message.id}`;
+      // A notification's stream position is its id; a dispatch offer's is stream_id (its id is
+      // the dispatch's).
+      const seen = (message, position) => {
+        if (!position || !message.stream) return true;
+        const key = `${message.stream}:${position}`;
         if (shown.current.has(key)) return false;
         shown.current.add(key);
-        lastSeen.current = { ...lastSeen.current, [message.stream]: message.id };
+        lastSeen.current = { ...lastSeen.current, [message.stream]: position };
         return true;
       };
       channel.on("dispatch_offer", (offer) => {
-        if (!seen(offer)) return;
+        if (!seen(offer, offer.stream_id)) return;
         // A replayed offer whose time ran out is not one to answer any more.
         if (offer.replayed && offer.expires_at < Date.now()) return;
         setOffers((previous) => ({ ...previous, [offer.id]: offer }));
       });
       channel.on("notification", (notification) => {
-        if (!seen(notification)) return;
+        if (!seen(notification, notification.id)) return;
         const key = notification.id ? `${notification.stream}:${notification.id}` : `local:${++received.current}`;
         setNotifications((previous) => [{ ...notification, key }, ...previous].slice(0, KEEP));
       });

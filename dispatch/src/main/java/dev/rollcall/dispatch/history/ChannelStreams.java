@@ -147,7 +147,9 @@ public final class ChannelStreams {
   private static List<Push> live(Seam<Push> seam, String event, Map<String, Object> payload) {
     var push = new Push(event, payload);
     Optional<StreamId> id =
-        payload.get("id") instanceof String text ? StreamId.parse(text) : Optional.empty();
+        payload.get(HistoryEntry.idKey(event)) instanceof String text
+            ? StreamId.parse(text)
+            : Optional.empty();
     if (id.isEmpty()) {
       return List.of(push); // not from history (a status change, say): nothing to hold
     }

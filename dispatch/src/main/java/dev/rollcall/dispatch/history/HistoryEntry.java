@@ -16,6 +16,14 @@ import java.util.Objects;
  */
 public record HistoryEntry(
     StreamId id, StreamId prev, String event, Map<String, Object> payload, String skip) {
+  /**
+   * The payload key that holds the stream id: {@code id} on a {@code notification}, {@code
+   * stream_id} on other events (a {@code dispatch_offer}'s {@code id} is the dispatch's).
+   */
+  public static String idKey(String event) {
+    return "notification".equals(event) ? "id" : "stream_id";
+  }
+
   public HistoryEntry {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(event, "event");

@@ -43,7 +43,7 @@ public final class InProcessHistory implements HistoryStore {
     lastIssued = StreamId.next(lastIssued, now);
     Stream s = streams.computeIfAbsent(stream, k -> new Stream());
     Map<String, Object> stamped = new LinkedHashMap<>(payload);
-    stamped.put("id", lastIssued.toString());
+    stamped.put(HistoryEntry.idKey(event), lastIssued.toString());
     stamped.put("stream", wireStream);
     var entry = new HistoryEntry(lastIssued, s.newest, event, stamped, skip);
     s.newest = lastIssued;

@@ -135,7 +135,7 @@ public final class RedisHistory implements HistoryStore {
                 String.valueOf(config.ttl().toMillis()));
     StreamId id = StreamId.parse(String.valueOf(result.get(0))).orElseThrow();
     StreamId prev = StreamId.parse(String.valueOf(result.get(1))).orElse(null);
-    return new HistoryEntry(id, prev, event, stamped(payload, id, wireStream), skip);
+    return new HistoryEntry(id, prev, event, stamped(payload, event, id, wireStream), skip);
   }
 
   @Override
@@ -214,21 +214,22 @@ public final class RedisHistory implements HistoryStore {
       }
       String skip = fields.getOrDefault("skip", "");
       String wireStream = fields.getOrDefault("stream", ReplayRequest.LOBBY);
+      String event = fields.getOrDefault("event", "notification");
       entries.add(
           new HistoryEntry(
               id,
               StreamId.parse(fields.get("prev")).orElse(null),
-              fields.getOrDefault("event", "notification"),
-              stamped(payload, id, wireStream),
+              event,
+              stamped(payload, event, id, wireStream),
               skip.isEmpty() ? null : skip));
     }
     return entries;
   }
 
   private static Map<String, Object> stamped(
-      Map<String, Object> payload, StreamId id, String wireStream) {
+      Map<String, Object> payload, String event, StreamId id, String wireStream) {
     Map<String, Object> stamped = new LinkedHashMap<>(payload);
-    stamped.put("id", id.toString());
+    stamped.put(HistoryEntry.idKey(event), id.toString());
     stamped.put("stream", wireStream);
     return stamped;
   }
