@@ -221,35 +221,29 @@ public final class NotificationsChannel implements Channel {
         var notification =
             new Notification(valid.body(), lobby.clock().millis() / 1000, name).payload();
         boolean queued = false;
-        try {
-          switch (kind) {
-            case "all" -> sendLobby(notification, null, socket);
-            case "others" -> sendLobby(notification, identity, socket);
-            default -> {
-              queued = !isPresent(valid.recipient());
-              String topic = personalTopic(valid.recipient());
-              boolean known =
-                  lobby
-                      .history()
-                      .sendDirect(
-                          valid.recipient(),
-                          Notification.EVENT,
-                          notification,
-                          stamped ->
-                              socket
-                                  .pubSub()
-                                  .broadcast(
-                                      topic, new Broadcast(topic, Notification.EVENT, stamped)));
-              if (!known) {
-                lobby.metrics().rejected("unknown_recipient");
-                yield Reply.error("unknown_recipient");
-              }
+        switch (kind) {
+          case "all" -> sendLobby(notification, null, socket);
+          case "others" -> sendLobby(notification, identity, socket);
+          default -> {
+            queued = !isPresent(valid.recipient());
+            String topic = personalTopic(valid.recipient());
+            boolean known =
+                lobby
+                    .history()
+                    .sendDirect(
+                        valid.recipient(),
+                        Notification.EVENT,
+                        notification,
+                        stamped ->
+                            socket
+                                .pubSub()
+                                .broadcast(
+                                    topic, new Broadcast(topic, Notification.EVENT, stamped)));
+            if (!known) {
+              lobby.metrics().rejected("unknown_recipient");
+              yield Reply.error("unknown_recipient");
             }
           }
-        } catch (RuntimeException e) {
-          // The store (Redis) is unreachable: nothing was delivered, the sender may retry.
-          lobby.metrics().rejected("history_unavailable");
-          yield Reply.error("history_unavailable");
         }
         lobby.metrics().notified(kind);
         yield queued ? Reply.ok(Map.of("queued", true)) : Reply.ok();

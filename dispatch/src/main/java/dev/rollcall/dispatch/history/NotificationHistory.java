@@ -14,6 +14,9 @@ import java.util.function.Consumer;
  * docs/delivery.md).
  */
 public final class NotificationHistory implements AutoCloseable {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(NotificationHistory.class);
+
   /**
    * Where lobby notifications go live while history is on: each channel hears them (rather than the
    * socket pushing the lobby topic's broadcasts past it) so it can hold them back during a replay.
@@ -86,10 +89,11 @@ public final class NotificationHistory implements AutoCloseable {
   }
 
   /**
-   * Writes a lobby notification and hands it, with its id and stream, to {@code deliver}.
+   * Writes a lobby notification and hands it, with its id and stream, to {@code deliver}. While the
+   * store cannot be reached it is delivered without an id and not kept (at most once), so live
+   * delivery does not depend on history.
    *
    * @param skipIdentity the sender of a {@code notify_others}, not to get it in a replay
-   * @throws RuntimeException if the store failed: nothing was written or delivered
    */
   public void sendLobby(
       String event,
@@ -97,10 +101,25 @@ public final class NotificationHistory implements AutoCloseable {
       String skipIdentity,
       Consumer<Map<String, Object>> deliver) {
     synchronized (lobbyLock) {
-      HistoryEntry entry =
-          store.append(lobbyStream(), ReplayRequest.LOBBY, event, payload, skipIdentity);
-      deliver.accept(entry.payload());
+      deliver.accept(
+          keep(() -> store.append(lobbyStream(), ReplayRequest.LOBBY, event, payload, skipIdentity))
+              .orElseGet(() -> unkept(payload, ReplayRequest.LOBBY)));
     }
+  }
+
+  private Optional<Map<String, Object>> keep(java.util.function.Supplier<HistoryEntry> append) {
+    try {
+      return Optional.of(append.get().payload());
+    } catch (RuntimeException e) {
+      log.warn("history unavailable, delivered without keeping it: {}", e.toString());
+      return Optional.empty();
+    }
+  }
+
+  private static Map<String, Object> unkept(Map<String, Object> payload, String wireStream) {
+    Map<String, Object> unkept = new java.util.LinkedHashMap<>(payload);
+    unkept.put("stream", wireStream);
+    return unkept;
   }
 
   /**
@@ -112,21 +131,34 @@ public final class NotificationHistory implements AutoCloseable {
       String event,
       Map<String, Object> payload,
       Consumer<Map<String, Object>> deliver) {
-    Optional<String> identity = directory.identity(heroName);
+    Optional<String> identity;
+    try {
+      identity = directory.identity(heroName);
+    } catch (RuntimeException e) {
+      // The caller found the hero present: deliver, without keeping it.
+      log.warn("hero directory unavailable, delivered without keeping it: {}", e.toString());
+      deliver.accept(unkept(payload, ReplayRequest.DIRECT));
+      return true;
+    }
     if (identity.isEmpty()) {
       return false;
     }
+    String stream = directStream(identity.get());
     synchronized (directLocks[Math.floorMod(identity.get().hashCode(), LOCK_STRIPES)]) {
-      HistoryEntry entry =
-          store.append(directStream(identity.get()), ReplayRequest.DIRECT, event, payload, null);
-      deliver.accept(entry.payload());
+      deliver.accept(
+          keep(() -> store.append(stream, ReplayRequest.DIRECT, event, payload, null))
+              .orElseGet(() -> unkept(payload, ReplayRequest.DIRECT)));
     }
     return true;
   }
 
   /** Whether a direct notification to {@code heroName} has a stream to go to. */
   public boolean knows(String heroName) {
-    return directory.identity(heroName).isPresent();
+    try {
+      return directory.identity(heroName).isPresent();
+    } catch (RuntimeException e) {
+      return false; // unreachable directory: only present heroes can be sent to
+    }
   }
 
   @Override

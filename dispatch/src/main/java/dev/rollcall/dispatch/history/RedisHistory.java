@@ -3,6 +3,7 @@ package dev.rollcall.dispatch.history;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -95,6 +96,12 @@ public final class RedisHistory implements HistoryStore {
     RedisURI redisUri = RedisURI.create(uri);
     redisUri.setTimeout(TIMEOUT);
     RedisClient client = RedisClient.create(redisUri);
+    // While Redis is down a write fails at once (and the notification goes out unkept) instead of
+    // holding the channel for the command timeout.
+    client.setOptions(
+        ClientOptions.builder()
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .build());
     try {
       return new RedisHistory(config, clock, prefix + ":history:", client, client.connect());
     } catch (RuntimeException e) {
