@@ -129,8 +129,10 @@ test("a direct message appears only in its recipient's page", async () => {
   await c.context.close();
 });
 
-test("a page that reloads comes back as the same hero", async () => {
+test("a page that reloads comes back as the same hero, showing the same notifications once", async () => {
   const { A: a, B: b } = people;
+  const before = await feedOf(a.page);
+  assert.ok(before.length > 0, "the feed has something to show again");
   await a.page.reload();
 
   await a.page.waitForFunction(
@@ -139,6 +141,14 @@ test("a page that reloads comes back as the same hero", async () => {
     { timeout: 5000 },
   );
   await b.page.locator(`[data-testid="roster"] li[data-hero="${a.name}"]`).waitFor({ timeout: 2000 });
+  // The fresh page asked for history: the same last notifications, in the same order, each once.
+  await a.page.waitForFunction(
+    (count) => document.querySelectorAll('[data-testid="notification-body"]').length >= count,
+    before.length,
+    { timeout: 5000 },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.deepEqual(await feedOf(a.page), before);
 });
 
 const statusIn = (page, hero) =>

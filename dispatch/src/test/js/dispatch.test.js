@@ -145,7 +145,10 @@ describe("offers", () => {
 
     await waitFor(() => offers(b, id).length, "B's offer");
     const offer = offers(b, id)[0];
-    assert.deepEqual(Object.keys(offer).sort(), ["body", "expires_at", "id"]);
+    // stream and stream_id: the offer's place in the hero's direct stream (docs/delivery.md).
+    assert.deepEqual(Object.keys(offer).sort(), ["body", "expires_at", "id", "stream", "stream_id"]);
+    assert.equal(offer.stream, "direct");
+    assert.notEqual(offer.stream_id, offer.id);
     assert.equal(offer.body, "bank robbery on 5th");
     assert.ok(Number.isInteger(offer.expires_at));
     assert.ok(offer.expires_at >= before + OFFER_TIMEOUT_MS - 1000 && offer.expires_at <= Date.now() + OFFER_TIMEOUT_MS + 1000);

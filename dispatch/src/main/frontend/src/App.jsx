@@ -38,7 +38,8 @@ function useNow(everyMs) {
 }
 
 export default function App() {
-  const { userName, heroes, notifications, connection, joinError, push, board, offers, dropOffer } = useDispatch();
+  const { userName, heroes, notifications, connection, joinError, missed, push, board, offers, dropOffer } =
+    useDispatch();
   const myStatus = heroes.find((hero) => hero.name === userName)?.status;
   const now = useNow(1000);
   const [body, setBody] = useState("");
@@ -83,6 +84,12 @@ export default function App() {
       {joinError && (
         <p className="banner error" role="alert" data-testid="join-error">
           Could not join the lobby: {joinError}
+        </p>
+      )}
+
+      {missed && (
+        <p className="banner" role="status" data-testid="missed-note">
+          You were away longer than the server keeps notifications: some may have been missed.
         </p>
       )}
 
@@ -186,7 +193,7 @@ export default function App() {
           ) : (
             <ol className="feed" data-testid="notifications" aria-live="polite">
               {notifications.map((n) => (
-                <li key={n.id} className={n.from === "dispatch" ? "service" : ""}>
+                <li key={n.key} className={n.from === "dispatch" ? "service" : ""}>
                   <p className="body" data-testid="notification-body">
                     {n.body}
                   </p>

@@ -18,11 +18,17 @@ export function useDispatch() {
   const [notifications, setNotifications] = useState([]);
   const [connection, setConnection] = useState("connecting");
   const [joinError, setJoinError] = useState(null);
+  // True when a rejoin reported that history no longer held everything missed.
+  const [missed, setMissed] = useState(false);
   // id → dispatch as dispatch_board and dispatch_update show it; offers: id → {id, body, expires_at}.
   const [board, setBoard] = useState({});
   const [offers, setOffers] = useState({});
   const channelRef = useRef(null);
   const received = useRef(0);
+  // The last id seen per stream ("lobby", "direct"), sent on every rejoin so the server replays
+  // exactly what was missed; a reload starts empty and asks for the newest few instead.
+  const lastSeen = useRef({});
+  const shown = useRef(new Set());
 
   useEffect(() => {
     let socket = null;
@@ -58,7 +64,13 @@ export function useDispatch() {
       socket.onClose(() => setConnection((state) => (state === "connected" ? "reconnecting" : state)));
       socket.connect();
 
-      const channel = socket.channel(TOPIC, {});
+      // phoenix.js evaluates params on every (re)join: a rejoin names the last ids seen, a fresh
+      // load asks for the newest 5 (the feed shows 5).
+      const channel = socket.channel(TOPIC, () =>
+        Object.keys(lastSeen.current).length
+          ? { last_seen: { lobby: "", direct: "", ...lastSeen.current } }
+          : { history: KEEP },
+      );
       const presence = new Presence(channel);
       presence.onSync(() => {
         const list = presence.list((name, { metas }) => ({
@@ -94,14 +106,34 @@ export function useDispatch() {
           return rest;
         });
       });
-      channel.on("dispatch_offer", (offer) => setOffers((previous) => ({ ...previous, [offer.id]: offer })));
+      // A replayed stream id is remembered like a live one; an id already shown is never shown again.
+      // A notification's stream position is its id; a dispatch offer's is stream_id (its id is
+      // the dispatch's).
+      const seen = (message, position) => {
+        if (!position || !message.stream) return true;
+        const key = `${message.stream}:${position}`;
+        if (shown.current.has(key)) return false;
+        shown.current.add(key);
+        lastSeen.current = { ...lastSeen.current, [message.stream]: position };
+        return true;
+      };
+      channel.on("dispatch_offer", (offer) => {
+        if (!seen(offer, offer.stream_id)) return;
+        // A replayed offer whose time ran out is not one to answer any more.
+        if (offer.replayed && offer.expires_at < Date.now()) return;
+        setOffers((previous) => ({ ...previous, [offer.id]: offer }));
+      });
       channel.on("notification", (notification) => {
-        const id = ++received.current;
-        setNotifications((previous) => [{ id, ...notification }, ...previous].slice(0, KEEP));
+        if (!seen(notification, notification.id)) return;
+        const key = notification.id ? `${notification.stream}:${notification.id}` : `local:${++received.current}`;
+        setNotifications((previous) => [{ ...notification, key }, ...previous].slice(0, KEEP));
       });
       channel
         .join()
-        .receive("ok", () => setJoinError(null))
+        .receive("ok", (reply) => {
+          setJoinError(null);
+          if (reply && reply.recovered === false) setMissed(true);
+        })
         .receive("error", ({ reason } = {}) => setJoinError(reason || "join refused"));
       channelRef.current = channel;
     };
@@ -138,5 +170,5 @@ export function useDispatch() {
     [],
   );
 
-  return { userName, heroes, notifications, connection, joinError, push, board, offers, dropOffer };
+  return { userName, heroes, notifications, connection, joinError, missed, push, board, offers, dropOffer };
 }

@@ -3,6 +3,7 @@ package dev.rollcall.dispatch;
 import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.EndpointConfig;
 import dev.rollcall.channels.Socket;
+import dev.rollcall.dispatch.history.NotificationHistory;
 import dev.rollcall.dispatch.offers.DispatchCore;
 import dev.rollcall.dispatch.offers.DispatchDriver;
 import dev.rollcall.dispatch.offers.DispatchStore;
@@ -42,6 +43,7 @@ public final class DispatchApp implements AutoCloseable {
   private final Dispatching dispatching;
   private final AtomicBoolean stopping;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final NotificationHistory history;
 
   private DispatchApp(
       LaunchOptions options,
@@ -50,7 +52,9 @@ public final class DispatchApp implements AutoCloseable {
       Endpoint endpoint,
       NotificationsService service,
       Dispatching dispatching,
-      AtomicBoolean stopping) {
+      AtomicBoolean stopping,
+      NotificationHistory history) {
+    this.history = history;
     this.options = options;
     this.cluster = cluster;
     this.presence = presence;
@@ -70,9 +74,11 @@ public final class DispatchApp implements AutoCloseable {
     var dispatching = Dispatching.start(options, cluster, presence, metrics, clock);
     var desk =
         new DispatchDesk(dispatching.requests(), dispatching.store(), config.maxBodyLength());
+    var history = HistoryWiring.open(options, clock);
+    dispatching.driver().sendDirectThrough(history);
     var lobby =
         new NotificationsChannel.Lobby(
-            presence, new HeroRoster(), names, config, metrics, clock, desk);
+            presence, new HeroRoster(), names, config, metrics, clock, desk, history);
     var tokens = new HeroTokens(config, clock);
     // Warm up what the first page load needs (datafaker loads its YAML, PBKDF2 derives the key):
     // otherwise the first visitor waits over a second for a name.
@@ -116,10 +122,11 @@ public final class DispatchApp implements AutoCloseable {
             config.notifyInterval(),
             metrics,
             clock,
-            new Random());
+            new Random(),
+            history);
     service.start();
     return new DispatchApp(
-        options, cluster, presence, endpointRef.get(), service, dispatching, stopping);
+        options, cluster, presence, endpointRef.get(), service, dispatching, stopping, history);
   }
 
   public int port() {
@@ -143,6 +150,7 @@ public final class DispatchApp implements AutoCloseable {
     dispatching.close();
     endpoint.close();
     presence.close();
+    history.close();
     cluster.close();
   }
 

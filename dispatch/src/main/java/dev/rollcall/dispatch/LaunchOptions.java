@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 /**
  * The launcher's command line: {@code --port}, {@code --host}, {@code --notify-interval}, {@code
  * --node}, {@code --redis}, {@code --origin}, {@code --offer-timeout}, {@code --reassign-after},
- * {@code --help}; each as {@code --flag value} or {@code --flag=value}.
+ * {@code --history-size}, {@code --history-ttl}, {@code --help}; each as {@code --flag value} or
+ * {@code --flag=value}.
  *
  * @param redis Redis URL for a cluster, or null for a single node with in-process PubSub
  * @param origins the {@code --origin} allow-list as given ({@code ["*"]} turns the check off), or
@@ -38,7 +39,12 @@ public record LaunchOptions(
     List<String> origins,
     Duration offerTimeout,
     Duration reassignAfter,
-    Transports transports) {
+    Transports transports,
+    int historySize,
+    Duration historyTtl) {
+
+  public static final int DEFAULT_HISTORY_SIZE = 100;
+  public static final Duration DEFAULT_HISTORY_TTL = Duration.ofMinutes(10);
 
   public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_REASSIGN_AFTER = Duration.ofSeconds(30);
@@ -75,6 +81,10 @@ public record LaunchOptions(
                               moves to the next hero (default 15s)
         --reassign-after D    how long an assigned hero who disconnected keeps the
                               dispatch before it is offered again (default 30s)
+        --history-size N      notifications kept per stream for replay after a
+                              reconnect (default 100; 0 turns history off)
+        --history-ttl D       how long a notification is kept, and how long a hero who
+                              left still gets direct notifications queued (default 10m)
         --help                show this help
 
       Environment:
@@ -88,7 +98,7 @@ public record LaunchOptions(
     this(host, port, notifyInterval, node, redis, help, null);
   }
 
-  /** As before the dispatch offer and transport flags existed: their defaults. */
+  /** As before the dispatch offer, transport and history flags existed: their defaults. */
   public LaunchOptions(
       String host,
       int port,
@@ -107,7 +117,9 @@ public record LaunchOptions(
         origins,
         DEFAULT_OFFER_TIMEOUT,
         DEFAULT_REASSIGN_AFTER,
-        Transports.defaults());
+        Transports.defaults(),
+        DEFAULT_HISTORY_SIZE,
+        DEFAULT_HISTORY_TTL);
   }
 
   /**
@@ -145,6 +157,12 @@ public record LaunchOptions(
     }
     if (reassignAfter == null) {
       reassignAfter = DEFAULT_REASSIGN_AFTER;
+    }
+    if (historyTtl == null) {
+      historyTtl = DEFAULT_HISTORY_TTL;
+    }
+    if (historySize < 0 || historySize > 100_000) {
+      throw new UsageException("--history-size must be 0..100000, got " + historySize);
     }
     if (port < 0 || port > 65535) {
       throw new UsageException("--port must be 0..65535, got " + port);
@@ -212,7 +230,9 @@ public record LaunchOptions(
         null,
         DEFAULT_OFFER_TIMEOUT,
         DEFAULT_REASSIGN_AFTER,
-        Transports.defaults());
+        Transports.defaults(),
+        DEFAULT_HISTORY_SIZE,
+        DEFAULT_HISTORY_TTL);
   }
 
   /** Parses {@code args}; throws {@link UsageException} with a message naming the bad flag. */
@@ -231,6 +251,8 @@ public record LaunchOptions(
     boolean compress = Transports.defaults().compress();
     Path tlsCert = null;
     Path tlsKey = null;
+    int historySize = DEFAULT_HISTORY_SIZE;
+    Duration historyTtl = DEFAULT_HISTORY_TTL;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String flag = arg;
@@ -269,6 +291,8 @@ public record LaunchOptions(
                 };
         case "--tls-cert" -> tlsCert = Path.of(value);
         case "--tls-key" -> tlsKey = Path.of(value);
+        case "--history-size" -> historySize = parseHistorySize(value);
+        case "--history-ttl" -> historyTtl = parseDuration(flag, value);
         case "--node" -> node = value;
         case "--redis" -> redis = parseRedis(value);
         case "--origin" ->
@@ -290,7 +314,17 @@ public record LaunchOptions(
         origins,
         offerTimeout,
         reassignAfter,
-        new Transports(longPollWindow, compress, tlsCert, tlsKey));
+        new Transports(longPollWindow, compress, tlsCert, tlsKey),
+        historySize,
+        historyTtl);
+  }
+
+  private static int parseHistorySize(String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException("--history-size must be a number, got " + value);
+    }
   }
 
   private static int parsePort(String value) {

@@ -5,6 +5,9 @@ import dev.rollcall.channels.Channel;
 import dev.rollcall.channels.ChannelSocket;
 import dev.rollcall.channels.JoinResult;
 import dev.rollcall.channels.Reply;
+import dev.rollcall.dispatch.history.ChannelStreams;
+import dev.rollcall.dispatch.history.NotificationHistory;
+import dev.rollcall.dispatch.history.ReplayRequest;
 import dev.rollcall.dispatch.offers.DispatchWire;
 import dev.rollcall.dispatch.offers.HeroStatus;
 import dev.rollcall.presence.Presence;
@@ -30,7 +33,9 @@ public final class NotificationsChannel implements Channel {
 
   private final Lobby lobby;
   private String name;
+  private String identity;
   private Map<String, Object> meta;
+  private ChannelStreams streams;
 
   /** What every lobby channel of a node shares. */
   public record Lobby(
@@ -40,7 +45,8 @@ public final class NotificationsChannel implements Channel {
       DispatchConfig config,
       DispatchMetrics metrics,
       Clock clock,
-      DispatchDesk desk) {}
+      DispatchDesk desk,
+      NotificationHistory history) {}
 
   /** Phoenix's {@code send(self(), :after_join)}: the pushes that must follow the join reply. */
   private enum AfterJoin {
@@ -60,8 +66,14 @@ public final class NotificationsChannel implements Channel {
     if (!LOBBY.equals(topic)) {
       return JoinResult.refuse("unauthorized");
     }
+    boolean anonymous = !(socket.assigns().get(HERO_ID) instanceof String);
     String identity =
         socket.assigns().get(HERO_ID) instanceof String id ? id : "anonymous:" + socket.id();
+    this.identity = identity;
+    ReplayRequest replay = ReplayRequest.of(params);
+    if (replay instanceof ReplayRequest.Invalid invalid) {
+      return JoinResult.refuse(invalid.reason());
+    }
     name =
         socket.assigns().get(HERO_NAME) instanceof String tokenName
             ? lobby.roster().claim(identity, tokenName, this::isPresent)
@@ -70,6 +82,9 @@ public final class NotificationsChannel implements Channel {
     try {
       socket.assigns().put("user_name", name);
       socket.subscribe(personalTopic(name));
+      if (lobby.history().config().enabled()) {
+        socket.subscribe(NotificationHistory.LOBBY_TOPIC);
+      }
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put("online_at", String.valueOf(lobby.clock().millis() / 1000));
       meta.put("user_name", name);
@@ -85,14 +100,35 @@ public final class NotificationsChannel implements Channel {
     }
     // Registered after track, so the name stays claimed until the presence entry is gone.
     socket.onExit(reason -> lobby.roster().release(claimed, identity));
+    lobby.history().directory().joined(claimed, identity);
+    socket.onExit(reason -> lobby.history().directory().left(claimed, identity));
+    // Read after subscribing: whatever is written from here on also arrives live, and the seams
+    // hold it back until the replay is out.
+    try {
+      streams =
+          ChannelStreams.start(
+              replay,
+              lobby.history(),
+              identity,
+              anonymous ? null : NotificationHistory.directStream(identity));
+    } catch (RuntimeException e) {
+      lobby.metrics().rejected("history_unavailable");
+      streams = ChannelStreams.start(new ReplayRequest.None(), lobby.history(), identity, null);
+      socket.send(AfterJoin.INSTANCE);
+      return replay instanceof ReplayRequest.LastSeen
+          ? JoinResult.ok(Map.of("recovered", false))
+          : JoinResult.ok();
+    }
     socket.send(AfterJoin.INSTANCE);
-    return JoinResult.ok();
+    Map<String, Object> reply = streams.joinReply();
+    return reply.isEmpty() ? JoinResult.ok() : JoinResult.ok(reply);
   }
 
   @Override
   public void handleInfo(Object message, ChannelSocket socket) {
     if (message instanceof AfterJoin) {
       socket.push("user_info", Map.of("user_name", name));
+      push(streams.afterJoin(), socket);
       // The lobby's list is shared by everyone joining in the same few ms (one copy and one
       // encoding, not one per join); this channel is subscribed by now, as listShared requires.
       // Read before the list is taken, so the board follows presence_state at once; a page
@@ -114,8 +150,19 @@ public final class NotificationsChannel implements Channel {
       if (broadcast.payload() instanceof Map<?, ?> payload) {
         HeroStatus.parse(payload.get(HeroStatus.META_KEY)).ifPresent(s -> setStatus(s, socket));
       }
+    } else if (message instanceof Broadcast broadcast
+        && broadcast.event().equals(NotificationHistory.LIVE_EVENT)) {
+      NotificationHistory.LiveLobby.of(broadcast.payload())
+          .filter(live -> !channelKey(socket).equals(live.skipChannel()))
+          .ifPresent(
+              live -> push(streams.liveLobby(Notification.EVENT, live.notification()), socket));
+    } else if (message instanceof Broadcast broadcast
+        && broadcast.payload() instanceof Map<?, ?> payload) {
+      // Direct notifications and offers arrive on the personal topic; push them as lobby events.
+      Map<String, Object> copy = new LinkedHashMap<>();
+      payload.forEach((k, v) -> copy.put(String.valueOf(k), v));
+      push(streams.liveDirect(broadcast.event(), copy), socket);
     } else if (message instanceof Broadcast broadcast) {
-      // Direct notifications arrive on the personal topic; push them as a lobby event.
       socket.push(broadcast.event(), broadcast.payload());
     }
   }
@@ -161,7 +208,10 @@ public final class NotificationsChannel implements Channel {
     }
     NotifyRequest request =
         NotifyRequest.check(
-            payload, kind.equals("direct"), lobby.config().maxBodyLength(), this::isPresent);
+            payload,
+            kind.equals("direct"),
+            lobby.config().maxBodyLength(),
+            hero -> isPresent(hero) || lobby.history().knows(hero));
     return switch (request) {
       case NotifyRequest.Invalid invalid -> {
         lobby.metrics().rejected(invalid.reason());
@@ -170,20 +220,46 @@ public final class NotificationsChannel implements Channel {
       case NotifyRequest.Valid valid -> {
         var notification =
             new Notification(valid.body(), lobby.clock().millis() / 1000, name).payload();
+        boolean queued = false;
         switch (kind) {
-          case "all" -> socket.broadcast(Notification.EVENT, notification);
-          case "others" -> socket.broadcastFrom(Notification.EVENT, notification);
+          case "all" -> sendLobby(notification, null, socket);
+          case "others" -> sendLobby(notification, identity, socket);
           default -> {
+            queued = !isPresent(valid.recipient());
             String topic = personalTopic(valid.recipient());
-            socket
-                .pubSub()
-                .broadcast(topic, new Broadcast(topic, Notification.EVENT, notification));
+            boolean known =
+                lobby
+                    .history()
+                    .sendDirect(
+                        valid.recipient(),
+                        Notification.EVENT,
+                        notification,
+                        stamped ->
+                            socket
+                                .pubSub()
+                                .broadcast(
+                                    topic, new Broadcast(topic, Notification.EVENT, stamped)));
+            if (!known) {
+              lobby.metrics().rejected("unknown_recipient");
+              yield Reply.error("unknown_recipient");
+            }
           }
         }
         lobby.metrics().notified(kind);
-        yield Reply.ok();
+        yield queued ? Reply.ok(Map.of("queued", true)) : Reply.ok();
       }
     };
+  }
+
+  private static void push(java.util.List<ChannelStreams.Push> pushes, ChannelSocket socket) {
+    for (ChannelStreams.Push push : pushes) {
+      socket.push(push.event(), push.payload());
+    }
+  }
+
+  /** This channel among all channels of the cluster: a notify_others skips its sender. */
+  private static String channelKey(ChannelSocket socket) {
+    return socket.pubSub().node() + "/" + socket.id();
   }
 
   /** Phoenix.Presence.update: the meta is replaced, every node sees a leave and a join. */
@@ -196,6 +272,39 @@ public final class NotificationsChannel implements Channel {
     if (lobby.presence().update(socket, name, updated) instanceof Presence.Result.Ok) {
       meta = updated;
     }
+  }
+
+  /**
+   * Writes a lobby notification, then delivers it: through {@link NotificationHistory#LOBBY_TOPIC}
+   * while history is on (each channel holds it back during its replay), else past the channels as
+   * before ({@code skipIdentity} non-null: everyone but this channel).
+   */
+  private void sendLobby(
+      Map<String, Object> notification, String skipIdentity, ChannelSocket socket) {
+    boolean others = skipIdentity != null;
+    lobby
+        .history()
+        .sendLobby(
+            Notification.EVENT,
+            notification,
+            skipIdentity,
+            stamped -> {
+              if (!lobby.history().config().enabled()) {
+                if (others) {
+                  socket.broadcastFrom(Notification.EVENT, stamped);
+                } else {
+                  socket.broadcast(Notification.EVENT, stamped);
+                }
+                return;
+              }
+              String topic = NotificationHistory.LOBBY_TOPIC;
+              var live =
+                  new NotificationHistory.LiveLobby(stamped, others ? channelKey(socket) : null);
+              socket
+                  .pubSub()
+                  .broadcast(
+                      topic, new Broadcast(topic, NotificationHistory.LIVE_EVENT, live.wire()));
+            });
   }
 
   private boolean isPresent(String heroName) {

@@ -1,6 +1,7 @@
 package dev.rollcall.dispatch;
 
 import dev.rollcall.channels.Broadcast;
+import dev.rollcall.dispatch.history.NotificationHistory;
 import dev.rollcall.dispatch.offers.HeroStatus;
 import dev.rollcall.dispatch.offers.PresenceRoster;
 import dev.rollcall.presence.Presence;
@@ -34,6 +35,7 @@ public final class NotificationsService implements AutoCloseable {
   private final DispatchMetrics metrics;
   private final Clock clock;
   private final RandomGenerator random;
+  private final NotificationHistory history;
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           runnable ->
@@ -47,6 +49,20 @@ public final class NotificationsService implements AutoCloseable {
       DispatchMetrics metrics,
       Clock clock,
       RandomGenerator random) {
+    this(presence, pubSub, active, interval, metrics, clock, random, null);
+  }
+
+  /** With {@code history} (null: none), the notifications it sends go on the direct stream. */
+  public NotificationsService(
+      Presence presence,
+      PubSub pubSub,
+      ActiveDispatcher active,
+      Duration interval,
+      DispatchMetrics metrics,
+      Clock clock,
+      RandomGenerator random,
+      NotificationHistory history) {
+    this.history = history;
     this.presence = presence;
     this.pubSub = pubSub;
     this.active = active;
@@ -91,7 +107,15 @@ public final class NotificationsService implements AutoCloseable {
             "Message to " + hero + " from internal service",
             clock.millis() / 1000,
             Notification.SERVICE);
-    pubSub.broadcast(topic, new Broadcast(topic, Notification.EVENT, notification.payload()));
+    if (history == null
+        || !history.sendDirect(
+            hero,
+            Notification.EVENT,
+            notification.payload(),
+            stamped ->
+                pubSub.broadcast(topic, new Broadcast(topic, Notification.EVENT, stamped)))) {
+      pubSub.broadcast(topic, new Broadcast(topic, Notification.EVENT, notification.payload()));
+    }
     metrics.dispatched();
     log.info("dispatched to {} ({} present)", hero, present.size());
     return Optional.of(hero);

@@ -97,6 +97,19 @@ class DispatchEndToEndIT {
 
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void notificationHistoryWithTheOfficialPhoenixClient() throws Exception {
+    try (var server = Launcher.start("e2e-history", "1h", "--history-size", "12")) {
+      int exit =
+          suite.test(
+              Map.of("DISPATCH_URL", server.url(), "HISTORY_SIZE", "12"),
+              "--test-concurrency=1",
+              "history.test.js");
+      assertThat(exit).as("node --test history.test.js (output above)").isZero();
+    }
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void twoPeopleInChromium() throws Exception {
     String chrome = System.getenv("CHROME_PATH");
     if (chrome == null || chrome.isBlank()) {

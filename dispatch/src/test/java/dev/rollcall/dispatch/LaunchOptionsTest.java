@@ -54,6 +54,22 @@ class LaunchOptionsTest {
   }
 
   @Test
+  void historyFlagsDefaultTo100And10MinutesAndZeroTurnsItOff() {
+    assertThat(LaunchOptions.parse().historySize()).isEqualTo(100);
+    assertThat(LaunchOptions.parse().historyTtl()).isEqualTo(Duration.ofMinutes(10));
+    var options = LaunchOptions.parse("--history-size", "0", "--history-ttl=30s");
+    assertThat(options.historySize()).isZero();
+    assertThat(options.historyTtl()).isEqualTo(Duration.ofSeconds(30));
+    assertThatThrownBy(() -> LaunchOptions.parse("--history-size", "-1"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--history-size");
+    assertThatThrownBy(() -> LaunchOptions.parse("--history-size", "lots"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--history-size must be a number");
+    assertThat(LaunchOptions.USAGE).contains("--history-size", "--history-ttl");
+  }
+
+  @Test
   void helpIsAFlag() {
     assertThat(LaunchOptions.parse("--help").help()).isTrue();
     assertThat(LaunchOptions.USAGE).contains("--notify-interval", "--redis", "--node", "--port");

@@ -1,6 +1,7 @@
 package dev.rollcall.dispatch.offers;
 
 import dev.rollcall.channels.Broadcast;
+import dev.rollcall.dispatch.history.NotificationHistory;
 import dev.rollcall.presence.Presence;
 import dev.rollcall.pubsub.Delivery;
 import dev.rollcall.pubsub.PubSub;
@@ -48,6 +49,7 @@ public final class DispatchDriver implements AutoCloseable {
   private final Consumer<DispatchEffect.Counted> outcomes;
   private final Clock clock;
   private final RandomGenerator random;
+  private volatile NotificationHistory directStream;
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
           runnable -> Thread.ofPlatform().name("dispatch-driver").daemon().unstarted(runnable));
@@ -304,7 +306,25 @@ public final class DispatchDriver implements AutoCloseable {
 
   private void toHero(String hero, String event, Map<String, Object> payload) {
     String topic = "notifications:" + hero;
+    NotificationHistory history = directStream;
+    if (history != null
+        && event.equals(DispatchWire.OFFER)
+        && history.sendDirect(
+            hero,
+            event,
+            payload,
+            stamped -> pubSub.broadcast(topic, new Broadcast(topic, event, stamped)))) {
+      return;
+    }
     pubSub.broadcast(topic, new Broadcast(topic, event, payload));
+  }
+
+  /**
+   * Offers go on the hero's direct stream from now on, so one still open when the hero reconnects
+   * is delivered again by the replay. Call before {@link #start}.
+   */
+  public void sendDirectThrough(NotificationHistory history) {
+    this.directStream = history;
   }
 
   private void safely(Runnable work) {

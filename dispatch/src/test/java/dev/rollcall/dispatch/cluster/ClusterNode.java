@@ -31,6 +31,7 @@ final class ClusterNode implements AutoCloseable {
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
   private static final AtomicInteger STARTS = new AtomicInteger();
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final String CLUSTER_SECRET = "rollcall cluster test secret, 32+ characters long";
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -106,11 +107,11 @@ final class ClusterNode implements AutoCloseable {
     command.addAll(List.of(extra));
     Process process;
     try {
-      var builder = new ProcessBuilder(command);
-      // One secret for the cluster, as an operator sets it: tokens signed by one node verify on
-      // all.
-      builder.environment().put("ROLLCALL_SECRET", "cluster-test-secret-of-at-least-32-characters");
-      process = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      var builder = new ProcessBuilder(command).redirectErrorStream(true);
+      // One secret for the whole cluster, as in production: a hero token from one node is
+      // genuine on every other, so a hero can reconnect elsewhere as the same hero.
+      builder.environment().put("ROLLCALL_SECRET", CLUSTER_SECRET);
+      process = builder.redirectOutput(log.toFile()).start();
     } catch (IOException e) {
       throw new AssertionError("cannot start " + command, e);
     }

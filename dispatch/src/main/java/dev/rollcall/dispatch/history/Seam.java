@@ -1,0 +1,66 @@
+package dev.rollcall.dispatch.history;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where a stream's replay meets its live delivery, for one channel: from the join until the replay
+ * is out, live notifications are held back; then the replay goes first, followed by the held ones
+ * newer than the last replayed id; from then on a live notification is passed on unless the replay
+ * already had it. So the client sees no gap (the channel subscribed before reading the store) and
+ * no duplicate (whatever the store had is dropped from the live side).
+ *
+ * <p>Not thread-safe: one per channel and stream, used from the channel's callbacks.
+ */
+public final class Seam<T> {
+  /** One notification of the stream: its id and what is pushed. */
+  public record Item<T>(StreamId id, T message) {}
+
+  private List<Item<T>> held = new ArrayList<>();
+  private StreamId cutoff;
+
+  /** A seam that holds live notifications until {@link #replayed} is called. */
+  public static <T> Seam<T> replaying() {
+    return new Seam<>();
+  }
+
+  /** A seam with nothing to replay: live notifications pass at once. */
+  public static <T> Seam<T> live() {
+    Seam<T> seam = new Seam<>();
+    seam.held = null;
+    return seam;
+  }
+
+  /** What to push now for a live notification: nothing while replaying, or if it was replayed. */
+  public List<Item<T>> live(Item<T> item) {
+    if (held != null) {
+      held.add(item);
+      return List.of();
+    }
+    return item.id().isAfter(cutoff) ? List.of(item) : List.of();
+  }
+
+  /**
+   * Ends the replay: returns {@code replay} followed by the held live notifications newer than
+   * {@code through} (the newest id the replay read covered, pushed or not; null when nothing was
+   * read).
+   */
+  public List<Item<T>> replayed(List<Item<T>> replay, StreamId through) {
+    if (held == null) {
+      throw new IllegalStateException("replayed twice");
+    }
+    cutoff = through;
+    List<Item<T>> out = new ArrayList<>(replay);
+    for (Item<T> item : held) {
+      if (item.id().isAfter(cutoff)) {
+        out.add(item);
+      }
+    }
+    held = null;
+    return out;
+  }
+
+  public boolean isReplaying() {
+    return held != null;
+  }
+}
