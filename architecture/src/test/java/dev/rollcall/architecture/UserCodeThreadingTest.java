@@ -21,9 +21,9 @@ import java.util.Set;
 /**
  * User code never runs on a Netty event loop: a blocking {@code join} or HTTP route would stall
  * every connection of that loop. The rule follows each call into an application callback ({@code
- * Channel}, {@code Socket.connect}, {@code HttpRoute}) back through the private methods that lead
- * to it, until it reaches either a channel process (whose mailbox drains on a virtual thread) or a
- * lambda whose enclosing method starts a virtual thread.
+ * Channel}, {@code Socket.connect}, {@code HttpRoute}) back through the private and package-private
+ * methods that lead to it, until it reaches either a channel process (whose mailbox drains on a
+ * virtual thread) or a lambda whose enclosing method starts a virtual thread.
  */
 @AnalyzeClasses(packages = "dev.rollcall", importOptions = ImportOption.DoNotIncludeTests.class)
 class UserCodeThreadingTest {
@@ -66,7 +66,8 @@ class UserCodeThreadingTest {
    * Whether {@code call} runs on a virtual thread: it is made by a channel process, or from inside
    * a lambda of a method that starts virtual threads (ArchUnit sees which calls sit in a lambda,
    * not which lambda: a method that starts one must start it with the lambda that calls user code),
-   * or from a private method whose every caller satisfies the same.
+   * or from a private or package-private method (every caller is in view) whose every caller
+   * satisfies the same.
    */
   private static boolean reachedOffLoop(JavaCall<?> call, Set<JavaCodeUnit> seen) {
     JavaCodeUnit origin = call.getOrigin();
@@ -77,8 +78,11 @@ class UserCodeThreadingTest {
       return origin.getMethodCallsFromSelf().stream()
           .anyMatch(UserCodeThreadingTest::startsVirtual);
     }
-    if (!origin.getModifiers().contains(JavaModifier.PRIVATE) || !seen.add(origin)) {
-      return false; // reachable from anywhere (or only from itself): the thread is not proven
+    var modifiers = origin.getModifiers();
+    if (modifiers.contains(JavaModifier.PUBLIC)
+        || modifiers.contains(JavaModifier.PROTECTED)
+        || !seen.add(origin)) {
+      return false; // callable from code not seen here (or only from itself): not proven
     }
     var callers = origin.getCallsOfSelf();
     return !callers.isEmpty() && callers.stream().allMatch(c -> reachedOffLoop(c, seen));
