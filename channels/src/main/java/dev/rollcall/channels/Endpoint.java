@@ -62,6 +62,13 @@ public interface Endpoint extends AutoCloseable {
     Builder http(String path, HttpRoute route);
 
     /**
+     * Serves {@code route} for every method on every path that starts with {@code prefix} (an API:
+     * the route answers methods and paths it does not know itself). An exact {@link #http} path
+     * wins for GET; of several prefixes the longest wins.
+     */
+    Builder httpPrefix(String prefix, HttpRoute route);
+
+    /**
      * Serves classpath resources under {@code classpathRoot} for any other GET path ("/" →
      * index.html).
      */

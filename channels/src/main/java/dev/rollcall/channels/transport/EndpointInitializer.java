@@ -1,12 +1,26 @@
 package dev.rollcall.channels.transport;
 
+import dev.rollcall.channels.HttpRoute;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpMessage;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,7 +39,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
   /** Upgrade requests and route requests carry no body worth more than this. */
-  private static final int MAX_HTTP_REQUEST_BYTES = 64 * 1024;
+  private static final int MAX_HTTP_REQUEST_BYTES = HttpRoute.MAX_BODY_BYTES;
+
+  private static final byte[] TOO_LARGE =
+      "{\"error\":\"body_too_large\"}".getBytes(StandardCharsets.UTF_8);
 
   private final NettyEndpoint endpoint;
 
@@ -43,8 +60,49 @@ final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
             new IdleStateHandler(
                 endpoint.config().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("http", new HttpServerCodec())
-        .addLast("aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES))
+        .addLast("aggregator", new JsonRefusingAggregator())
         .addLast("request", new HttpRequestHandler(endpoint));
+  }
+
+  /**
+   * Netty's aggregator, but a body over the limit is refused 413 with a JSON reason (every HTTP
+   * error carries one); the connection stays open when Netty's would, so the rest is discarded.
+   */
+  private static final class JsonRefusingAggregator extends HttpObjectAggregator {
+    JsonRefusingAggregator() {
+      super(MAX_HTTP_REQUEST_BYTES);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized)
+        throws Exception {
+      if (!(oversized instanceof HttpRequest)) {
+        super.handleOversizedMessage(ctx, oversized);
+        return;
+      }
+      var response =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+              Unpooled.wrappedBuffer(TOO_LARGE));
+      response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+      HttpUtil.setContentLength(response, TOO_LARGE.length);
+      boolean close =
+          oversized instanceof FullHttpMessage
+              || (!HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized));
+      if (close) {
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      } else {
+        ctx.writeAndFlush(response)
+            .addListener(
+                f -> {
+                  if (!f.isSuccess()) {
+                    ctx.close();
+                  }
+                });
+      }
+    }
   }
 
   /**

@@ -55,6 +55,7 @@ public final class NettyEndpoint implements Endpoint {
   private final PubSub pubSub;
   private final boolean ownsPubSub;
   private final Map<String, HttpRoute> routes;
+  private final Map<String, HttpRoute> prefixRoutes;
   private final StaticResources staticResources;
   private final OriginCheck originCheck;
   private final WebSocketDecoderConfig decoderConfig;
@@ -75,6 +76,7 @@ public final class NettyEndpoint implements Endpoint {
             ? new LocalPubSub("rollcall-" + UUID.randomUUID().toString().substring(0, 8))
             : builder.pubSub;
     this.routes = Map.copyOf(builder.routes);
+    this.prefixRoutes = Map.copyOf(builder.prefixRoutes);
     this.staticResources =
         builder.staticRoot == null ? null : StaticResources.of(builder.staticRoot);
     this.originCheck = OriginCheck.of(config.allowedOrigins());
@@ -229,8 +231,19 @@ public final class NettyEndpoint implements Endpoint {
     return socket;
   }
 
-  Map<String, HttpRoute> routes() {
-    return routes;
+  /** The route for a request, or null: an exact path for GET, else the longest prefix. */
+  HttpRoute route(String method, String path) {
+    HttpRoute exact = method.equals("GET") ? routes.get(path) : null;
+    if (exact != null) {
+      return exact;
+    }
+    String longest = null;
+    for (String prefix : prefixRoutes.keySet()) {
+      if (path.startsWith(prefix) && (longest == null || prefix.length() > longest.length())) {
+        longest = prefix;
+      }
+    }
+    return longest == null ? null : prefixRoutes.get(longest);
   }
 
   StaticResources staticResources() {
@@ -301,6 +314,7 @@ public final class NettyEndpoint implements Endpoint {
     private Socket socket;
     private PubSub pubSub;
     private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
+    private final Map<String, HttpRoute> prefixRoutes = new LinkedHashMap<>();
     private String staticRoot;
 
     @Override
@@ -326,6 +340,13 @@ public final class NettyEndpoint implements Endpoint {
     @Override
     public Endpoint.Builder http(String path, HttpRoute route) {
       routes.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(route, "route"));
+      return this;
+    }
+
+    @Override
+    public Endpoint.Builder httpPrefix(String prefix, HttpRoute route) {
+      prefixRoutes.put(
+          Objects.requireNonNull(prefix, "prefix"), Objects.requireNonNull(route, "route"));
       return this;
     }
 
