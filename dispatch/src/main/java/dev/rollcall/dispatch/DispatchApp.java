@@ -3,6 +3,8 @@ package dev.rollcall.dispatch;
 import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.EndpointConfig;
 import dev.rollcall.channels.Socket;
+import dev.rollcall.dispatch.api.ApiRoute;
+import dev.rollcall.dispatch.api.HeroDisconnects;
 import dev.rollcall.dispatch.offers.DispatchCore;
 import dev.rollcall.dispatch.offers.DispatchDriver;
 import dev.rollcall.dispatch.offers.DispatchStore;
@@ -70,9 +72,9 @@ public final class DispatchApp implements AutoCloseable {
     var dispatching = Dispatching.start(options, cluster, presence, metrics, clock);
     var desk =
         new DispatchDesk(dispatching.requests(), dispatching.store(), config.maxBodyLength());
+    var roster = new HeroRoster();
     var lobby =
-        new NotificationsChannel.Lobby(
-            presence, new HeroRoster(), names, config, metrics, clock, desk);
+        new NotificationsChannel.Lobby(presence, roster, names, config, metrics, clock, desk);
     var tokens = new HeroTokens(config, clock);
     // Warm up what the first page load needs (datafaker loads its YAML, PBKDF2 derives the key):
     // otherwise the first visitor waits over a second for a name.
@@ -102,6 +104,16 @@ public final class DispatchApp implements AutoCloseable {
                     tokens,
                     names,
                     name -> !presence.get(NotificationsChannel.LOBBY, name).isEmpty()))
+            .httpPrefix(
+                "/api/",
+                new ApiRoute(
+                    options.apiKey(),
+                    pubSub,
+                    presence,
+                    NotificationsChannel.LOBBY,
+                    desk,
+                    new HeroDisconnects(
+                        pubSub, roster::holder, id -> endpoint.get().disconnect(id))))
             .staticResources("public")
             .start());
     var service =

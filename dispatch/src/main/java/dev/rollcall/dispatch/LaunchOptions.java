@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 /**
  * The launcher's command line: {@code --port}, {@code --host}, {@code --notify-interval}, {@code
  * --node}, {@code --redis}, {@code --origin}, {@code --offer-timeout}, {@code --reassign-after},
- * {@code --help}; each as {@code --flag value} or {@code --flag=value}.
+ * {@code --api-key}, {@code --help}; each as {@code --flag value} or {@code --flag=value}.
  *
  * @param redis Redis URL for a cluster, or null for a single node with in-process PubSub
  * @param origins the {@code --origin} allow-list as given ({@code ["*"]} turns the check off), or
@@ -31,7 +31,8 @@ public record LaunchOptions(
     boolean help,
     List<String> origins,
     Duration offerTimeout,
-    Duration reassignAfter) {
+    Duration reassignAfter,
+    String apiKey) {
 
   public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_REASSIGN_AFTER = Duration.ofSeconds(30);
@@ -60,17 +61,34 @@ public record LaunchOptions(
                               moves to the next hero (default 15s)
         --reassign-after D    how long an assigned hero who disconnected keeps the
                               dispatch before it is offered again (default 30s)
+        --api-key KEY         enables the HTTP API under /api (16+ characters); callers
+                              send Authorization: Bearer KEY (or set ROLLCALL_API_KEY)
         --help                show this help
 
       Environment:
         ROLLCALL_SECRET       secret (32+ characters) that signs hero tokens; give every node
                               of a cluster the same one (default: random per process)
+        ROLLCALL_API_KEY      the API key when --api-key is not given
       """;
 
   /** As before {@code --origin} existed: the default allow-list. */
   public LaunchOptions(
       String host, int port, Duration notifyInterval, String node, URI redis, boolean help) {
     this(host, port, notifyInterval, node, redis, help, null);
+  }
+
+  /** As before {@code --api-key} existed: no HTTP API. */
+  public LaunchOptions(
+      String host,
+      int port,
+      Duration notifyInterval,
+      String node,
+      URI redis,
+      boolean help,
+      List<String> origins,
+      Duration offerTimeout,
+      Duration reassignAfter) {
+    this(host, port, notifyInterval, node, redis, help, origins, offerTimeout, reassignAfter, null);
   }
 
   /** As before the dispatch offer flags existed: their defaults. */
@@ -102,6 +120,9 @@ public record LaunchOptions(
     }
     if (reassignAfter == null) {
       reassignAfter = DEFAULT_REASSIGN_AFTER;
+    }
+    if (apiKey != null && apiKey.length() < 16) {
+      throw new UsageException("--api-key must be at least 16 characters");
     }
     if (port < 0 || port > 65535) {
       throw new UsageException("--port must be 0..65535, got " + port);
@@ -155,6 +176,21 @@ public record LaunchOptions(
     }
   }
 
+  /** These options with {@code apiKey} (from the environment when no flag gave one). */
+  public LaunchOptions withApiKey(String apiKey) {
+    return new LaunchOptions(
+        host,
+        port,
+        notifyInterval,
+        node,
+        redis,
+        help,
+        origins,
+        offerTimeout,
+        reassignAfter,
+        apiKey);
+  }
+
   public static LaunchOptions defaults() {
     return new LaunchOptions(
         "0.0.0.0", 4000, Duration.ofSeconds(5), defaultNode(), null, false, null);
@@ -172,6 +208,7 @@ public record LaunchOptions(
     boolean help = false;
     Duration offerTimeout = DEFAULT_OFFER_TIMEOUT;
     Duration reassignAfter = DEFAULT_REASSIGN_AFTER;
+    String apiKey = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String flag = arg;
@@ -202,6 +239,7 @@ public record LaunchOptions(
         case "--reassign-after" -> reassignAfter = parseDuration(flag, value);
         case "--node" -> node = value;
         case "--redis" -> redis = parseRedis(value);
+        case "--api-key" -> apiKey = value;
         case "--origin" ->
             origins =
                 Arrays.stream(value.split(","))
@@ -212,7 +250,7 @@ public record LaunchOptions(
       }
     }
     return new LaunchOptions(
-        host, port, interval, node, redis, help, origins, offerTimeout, reassignAfter);
+        host, port, interval, node, redis, help, origins, offerTimeout, reassignAfter, apiKey);
   }
 
   private static int parsePort(String value) {

@@ -19,6 +19,10 @@ public final class Main {
         System.out.print(LaunchOptions.USAGE);
         return;
       }
+      String apiKey = System.getenv("ROLLCALL_API_KEY");
+      if (options.apiKey() == null && apiKey != null && !apiKey.isEmpty()) {
+        options = options.withApiKey(apiKey);
+      }
       config = DispatchConfig.defaults().withNotifyInterval(options.notifyInterval());
       String secret = System.getenv("ROLLCALL_SECRET");
       if (secret != null && !secret.isEmpty()) {
