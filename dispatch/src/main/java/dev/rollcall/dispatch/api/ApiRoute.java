@@ -11,7 +11,6 @@ import dev.rollcall.pubsub.PubSub;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -64,6 +63,7 @@ public final class ApiRoute implements HttpRoute {
     this.openApi = openApiDocument();
   }
 
+  /** {@inheritDoc} The path arrives decoded: a hero's name is matched as written. */
   @Override
   public Response handle(Request request) throws Exception {
     if (keyDigest == null) {
@@ -94,12 +94,12 @@ public final class ApiRoute implements HttpRoute {
     }
     if (path.startsWith("/api/presence/") && path.length() > "/api/presence/".length()) {
       return method.equals("GET")
-          ? presencePage(decode(path.substring("/api/presence/".length())), request)
+          ? presencePage(path.substring("/api/presence/".length()), request)
           : notAllowed();
     }
     if (path.startsWith("/api/heroes/") && path.length() > "/api/heroes/".length()) {
       return method.equals("DELETE")
-          ? disconnect(decode(path.substring("/api/heroes/".length())))
+          ? disconnect(path.substring("/api/heroes/".length()))
           : notAllowed();
     }
     return error(404, "not_found");
@@ -211,10 +211,6 @@ public final class ApiRoute implements HttpRoute {
 
   static Response error(int status, String reason) throws JsonProcessingException {
     return new Response(status, JSON, json.writeValueAsBytes(Map.of("error", reason)));
-  }
-
-  private static String decode(String segment) {
-    return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   private static byte[] sha256(String text) {
