@@ -5,6 +5,7 @@ import dev.rollcall.channels.EndpointConfig;
 import dev.rollcall.channels.Socket;
 import dev.rollcall.dispatch.api.ApiRoute;
 import dev.rollcall.dispatch.api.HeroDisconnects;
+import dev.rollcall.dispatch.api.ReadinessRoute;
 import dev.rollcall.dispatch.offers.DispatchCore;
 import dev.rollcall.dispatch.offers.DispatchDriver;
 import dev.rollcall.dispatch.offers.DispatchStore;
@@ -17,6 +18,7 @@ import dev.rollcall.presence.PresenceFetch;
 import dev.rollcall.pubsub.LocalPubSub;
 import dev.rollcall.pubsub.PubSub;
 import dev.rollcall.pubsub.redis.RedisConfig;
+import dev.rollcall.pubsub.redis.RedisHealth;
 import dev.rollcall.pubsub.redis.RedisLease;
 import dev.rollcall.pubsub.redis.RedisPubSub;
 import java.time.Clock;
@@ -85,6 +87,17 @@ public final class DispatchApp implements AutoCloseable {
             .connect(tokens::connect)
             .build();
     var stopping = new AtomicBoolean();
+    var readiness =
+        new ReadinessRoute(
+            options.node(),
+            options.redis() != null,
+            stopping::get,
+            PresenceConfig.defaults().tracker().broadcastPeriod().multipliedBy(2),
+            clock);
+    if (pubSub instanceof RedisPubSub redis) {
+      redis.addHealthListener(health -> readiness.redisChanged(health == RedisHealth.UP));
+      readiness.redisChanged(redis.health() == RedisHealth.UP);
+    }
     var endpointRef = new AtomicReference<Endpoint>();
     Supplier<Endpoint> endpoint = endpointRef::get;
     endpointRef.set(
@@ -97,6 +110,7 @@ public final class DispatchApp implements AutoCloseable {
             .pubSub(pubSub)
             .socket(socket)
             .http("/healthz", new HealthRoute(options.node(), cluster.state(), stopping::get))
+            .http("/readyz", readiness)
             .http("/metrics", new MetricsRoute(endpoint, presence, metrics, pubSub))
             .http(
                 "/api/token",

@@ -167,7 +167,10 @@ class OperationsApiIT {
     assertThat(reported.status()).as(reported.body()).isEqualTo(201);
     assertThat(reported.json().get("id")).isInstanceOf(String.class);
     Answer empty = api(node, "GET", "/api/presence/no-such-topic", null);
-    assertThat(empty.json()).isEqualTo(Map.of("count", 0, "entries", List.of(), "next", null));
+    assertThat(empty.json())
+        .containsEntry("count", 0)
+        .containsEntry("entries", List.of())
+        .containsEntry("next", null);
   }
 
   @Test
@@ -328,6 +331,30 @@ class OperationsApiIT {
                 api(n1, "DELETE", "/api/heroes/" + encode(onThree.name()), null).status() == 404
                     && !onTwo.roster().contains(onThree.name()));
     assertThat(onTwo.isOpen()).isTrue();
+  }
+
+  /** Readiness follows Redis: 503 with the reason while it is gone, 200 again once it is back. */
+  @Test
+  void readinessFlipsWhenRedisStopsAndReturns() throws Exception {
+    ClusterNode node = start("ready").getFirst();
+    await("ready")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> call(node, "GET", "/readyz", null, null).status() == 200);
+    assertThat(call(node, "GET", "/readyz", null, null).json()).containsEntry("status", "ready");
+
+    redis.stop();
+    await("not ready without Redis")
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> call(node, "GET", "/readyz", null, null).status() == 503);
+    Answer down = call(node, "GET", "/readyz", null, null);
+    assertThat(down.json()).containsEntry("reason", "redis_down");
+    // Liveness is not readiness: the process is alive and says so.
+    assertThat(call(node, "GET", "/healthz", null, null).status()).isEqualTo(200);
+
+    redis.restart();
+    await("ready again once Redis is back and presence caught up")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> call(node, "GET", "/readyz", null, null).status() == 200);
   }
 
   private static String encode(String text) {
