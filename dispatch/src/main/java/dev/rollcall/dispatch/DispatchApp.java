@@ -21,6 +21,8 @@ import dev.rollcall.pubsub.redis.RedisConfig;
 import dev.rollcall.pubsub.redis.RedisHealth;
 import dev.rollcall.pubsub.redis.RedisLease;
 import dev.rollcall.pubsub.redis.RedisPubSub;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Random;
@@ -69,7 +71,8 @@ public final class DispatchApp implements AutoCloseable {
     Cluster cluster = Cluster.open(options);
     PubSub pubSub = cluster.pubSub();
     Presence presence = Presence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
-    var metrics = new DispatchMetrics();
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var metrics = new DispatchMetrics(registry);
     var names = new SuperheroNames();
     var dispatching = Dispatching.start(options, cluster, presence, metrics, clock);
     var desk =
@@ -111,7 +114,7 @@ public final class DispatchApp implements AutoCloseable {
             .socket(socket)
             .http("/healthz", new HealthRoute(options.node(), cluster.state(), stopping::get))
             .http("/readyz", readiness)
-            .http("/metrics", new MetricsRoute(endpoint, presence, metrics, pubSub))
+            .http("/metrics", new MetricsRoute(registry, endpoint, presence, metrics, pubSub))
             .http(
                 "/api/token",
                 new TokenRoute(
