@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,10 +66,10 @@ public record LaunchOptions(
                               send Authorization: Bearer KEY (or set ROLLCALL_API_KEY)
         --help                show this help
 
-      Environment:
+      Environment: every option above is also read from ROLLCALL_<OPTION>, e.g.
+      ROLLCALL_PORT=4001 or ROLLCALL_NOTIFY_INTERVAL=1s; a flag on the command line wins.
         ROLLCALL_SECRET       secret (32+ characters) that signs hero tokens; give every node
                               of a cluster the same one (default: random per process)
-        ROLLCALL_API_KEY      the API key when --api-key is not given
       """;
 
   /** As before {@code --origin} existed: the default allow-list. */
@@ -176,24 +177,49 @@ public record LaunchOptions(
     }
   }
 
-  /** These options with {@code apiKey} (from the environment when no flag gave one). */
-  public LaunchOptions withApiKey(String apiKey) {
-    return new LaunchOptions(
-        host,
-        port,
-        notifyInterval,
-        node,
-        redis,
-        help,
-        origins,
-        offerTimeout,
-        reassignAfter,
-        apiKey);
-  }
-
   public static LaunchOptions defaults() {
     return new LaunchOptions(
         "0.0.0.0", 4000, Duration.ofSeconds(5), defaultNode(), null, false, null);
+  }
+
+  /** The flags that take a value; each is also read from {@code ROLLCALL_<FLAG>}. */
+  static final List<String> VALUE_FLAGS =
+      List.of(
+          "--port",
+          "--host",
+          "--notify-interval",
+          "--node",
+          "--redis",
+          "--origin",
+          "--offer-timeout",
+          "--reassign-after",
+          "--api-key");
+
+  /** {@code --notify-interval} → {@code ROLLCALL_NOTIFY_INTERVAL}. */
+  static String environmentName(String flag) {
+    return "ROLLCALL_" + flag.substring(2).replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /**
+   * Parses {@code args} over the options found in {@code environment} (a flag given on the command
+   * line wins). A bad environment value is reported with its variable's name.
+   */
+  public static LaunchOptions parse(Map<String, String> environment, String... args) {
+    List<String> all = new ArrayList<>();
+    for (String flag : VALUE_FLAGS) {
+      String value = environment.get(environmentName(flag));
+      if (value == null || value.isEmpty()) {
+        continue;
+      }
+      try {
+        parse(flag + "=" + value);
+      } catch (UsageException e) {
+        throw new UsageException(environmentName(flag) + ": " + e.getMessage());
+      }
+      all.add(flag + "=" + value);
+    }
+    all.addAll(Arrays.asList(args));
+    return parse(all.toArray(String[]::new));
   }
 
   /** Parses {@code args}; throws {@link UsageException} with a message naming the bad flag. */

@@ -14,14 +14,10 @@ public final class Main {
     LaunchOptions options;
     DispatchConfig config;
     try {
-      options = LaunchOptions.parse(args);
+      options = LaunchOptions.parse(System.getenv(), args);
       if (options.help()) {
         System.out.print(LaunchOptions.USAGE);
         return;
-      }
-      String apiKey = System.getenv("ROLLCALL_API_KEY");
-      if (options.apiKey() == null && apiKey != null && !apiKey.isEmpty()) {
-        options = options.withApiKey(apiKey);
       }
       config = DispatchConfig.defaults().withNotifyInterval(options.notifyInterval());
       String secret = System.getenv("ROLLCALL_SECRET");
