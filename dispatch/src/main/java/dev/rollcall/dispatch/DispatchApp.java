@@ -164,6 +164,9 @@ public final class DispatchApp implements AutoCloseable {
       return;
     }
     stopping.set(true);
+    // Clients leave a few hundred at a time while the service and the driver still run, so the
+    // heroes who reconnect elsewhere find a working cluster.
+    endpoint.drain(options.drainBatch(), options.drainInterval());
     service.close();
     dispatching.close();
     endpoint.close();

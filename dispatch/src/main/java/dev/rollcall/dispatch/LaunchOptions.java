@@ -33,10 +33,14 @@ public record LaunchOptions(
     List<String> origins,
     Duration offerTimeout,
     Duration reassignAfter,
-    String apiKey) {
+    String apiKey,
+    int drainBatch,
+    Duration drainInterval) {
 
   public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_REASSIGN_AFTER = Duration.ofSeconds(30);
+  public static final int DEFAULT_DRAIN_BATCH = 500;
+  public static final Duration DEFAULT_DRAIN_INTERVAL = Duration.ofMillis(200);
 
   public static final String USAGE =
       """
@@ -64,6 +68,8 @@ public record LaunchOptions(
                               dispatch before it is offered again (default 30s)
         --api-key KEY         enables the HTTP API under /api (16+ characters); callers
                               send Authorization: Bearer KEY (or set ROLLCALL_API_KEY)
+        --drain-batch N       on SIGTERM, close sockets N at a time (default 500)
+        --drain-interval D    pause between two drain batches (default 200ms)
         --help                show this help
 
       Environment: every option above is also read from ROLLCALL_<OPTION>, e.g.
@@ -121,6 +127,12 @@ public record LaunchOptions(
     }
     if (reassignAfter == null) {
       reassignAfter = DEFAULT_REASSIGN_AFTER;
+    }
+    if (drainInterval == null) {
+      drainInterval = DEFAULT_DRAIN_INTERVAL;
+    }
+    if (drainBatch < 1) {
+      throw new UsageException("--drain-batch must be at least 1, got " + drainBatch);
     }
     if (apiKey != null && apiKey.length() < 16) {
       throw new UsageException("--api-key must be at least 16 characters");
@@ -193,7 +205,9 @@ public record LaunchOptions(
           "--origin",
           "--offer-timeout",
           "--reassign-after",
-          "--api-key");
+          "--api-key",
+          "--drain-batch",
+          "--drain-interval");
 
   /** {@code --notify-interval} → {@code ROLLCALL_NOTIFY_INTERVAL}. */
   static String environmentName(String flag) {
@@ -235,6 +249,8 @@ public record LaunchOptions(
     Duration offerTimeout = DEFAULT_OFFER_TIMEOUT;
     Duration reassignAfter = DEFAULT_REASSIGN_AFTER;
     String apiKey = null;
+    int drainBatch = DEFAULT_DRAIN_BATCH;
+    Duration drainInterval = DEFAULT_DRAIN_INTERVAL;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String flag = arg;
@@ -266,6 +282,8 @@ public record LaunchOptions(
         case "--node" -> node = value;
         case "--redis" -> redis = parseRedis(value);
         case "--api-key" -> apiKey = value;
+        case "--drain-batch" -> drainBatch = parseCount(flag, value);
+        case "--drain-interval" -> drainInterval = parseDuration(flag, value);
         case "--origin" ->
             origins =
                 Arrays.stream(value.split(","))
@@ -276,7 +294,18 @@ public record LaunchOptions(
       }
     }
     return new LaunchOptions(
-        host, port, interval, node, redis, help, origins, offerTimeout, reassignAfter, apiKey);
+        host,
+        port,
+        interval,
+        node,
+        redis,
+        help,
+        origins,
+        offerTimeout,
+        reassignAfter,
+        apiKey,
+        drainBatch,
+        drainInterval);
   }
 
   private static int parsePort(String value) {
@@ -284,6 +313,14 @@ public record LaunchOptions(
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new UsageException("--port must be a number, got " + value);
+    }
+  }
+
+  private static int parseCount(String flag, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + " must be a number, got " + value);
     }
   }
 

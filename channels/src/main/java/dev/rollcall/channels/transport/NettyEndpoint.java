@@ -28,6 +28,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -165,6 +166,43 @@ public final class NettyEndpoint implements Endpoint {
   /** Broadcast encodes done so far: one per broadcast and serializer, however many subscribers. */
   long fastlaneEncodes() {
     return stats.fastlaneEncodes.sum();
+  }
+
+  @Override
+  public int drain(int batchSize, Duration interval) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+    }
+    if (closed) {
+      return 0;
+    }
+    serverChannel.close().syncUninterruptibly();
+    List<Connection> open = new ArrayList<>(connections);
+    int batches = 0;
+    for (int from = 0; from < open.size(); from += batchSize) {
+      if (batches++ > 0) {
+        try {
+          Thread.sleep(interval);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break; // close() still ends the rest
+        }
+      }
+      for (Connection connection : open.subList(from, Math.min(open.size(), from + batchSize))) {
+        connection
+            .channel()
+            .eventLoop()
+            .execute(
+                () ->
+                    connection
+                        .session()
+                        .shutdown()
+                        .whenComplete(
+                            (v, e) -> connection.close(CloseCodes.GOING_AWAY, "server shutdown")));
+      }
+    }
+    log.info("drained {} connections in {} batches of {}", open.size(), batches, batchSize);
+    return batches;
   }
 
   /**
