@@ -84,7 +84,7 @@ public record LaunchOptions(
     this(host, port, notifyInterval, node, redis, help, null);
   }
 
-  /** As before {@code --api-key} existed: no HTTP API. */
+  /** As before {@code --api-key} and the drain flags existed: no HTTP API, default drain. */
   public LaunchOptions(
       String host,
       int port,
@@ -95,7 +95,19 @@ public record LaunchOptions(
       List<String> origins,
       Duration offerTimeout,
       Duration reassignAfter) {
-    this(host, port, notifyInterval, node, redis, help, origins, offerTimeout, reassignAfter, null);
+    this(
+        host,
+        port,
+        notifyInterval,
+        node,
+        redis,
+        help,
+        origins,
+        offerTimeout,
+        reassignAfter,
+        null,
+        DEFAULT_DRAIN_BATCH,
+        DEFAULT_DRAIN_INTERVAL);
   }
 
   /** As before the dispatch offer flags existed: their defaults. */

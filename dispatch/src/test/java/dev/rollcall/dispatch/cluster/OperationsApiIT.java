@@ -66,6 +66,19 @@ class OperationsApiIT {
     }
     List<ClusterNode> started = starting.stream().map(CompletableFuture::join).toList();
     nodes.addAll(started);
+    // An incident needs the dispatch driver, which starts once a node holds the dispatcher lease.
+    await("a node driving dispatches")
+        .atMost(Duration.ofSeconds(15))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              for (ClusterNode node : started) {
+                if (node.metric("rollcall_dispatch_driving") == 1) {
+                  return true;
+                }
+              }
+              return false;
+            });
     return started;
   }
 
