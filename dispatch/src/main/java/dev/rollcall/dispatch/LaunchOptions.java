@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /**
  * The launcher's command line: {@code --port}, {@code --host}, {@code --notify-interval}, {@code
@@ -42,41 +43,11 @@ public record LaunchOptions(
   public static final int DEFAULT_DRAIN_BATCH = 500;
   public static final Duration DEFAULT_DRAIN_INTERVAL = Duration.ofMillis(200);
 
-  public static final String USAGE =
-      """
-      Usage: rollcall [options]
+  /** The generated {@code --help}. */
+  public static final String USAGE = LaunchCommand.usage();
 
-      Runs the superhero dispatch application: the page at /, the Phoenix socket at /socket,
-      GET /healthz and GET /metrics.
-
-      Options:
-        --port N              TCP port to listen on (default 4000; 0 picks a free one)
-        --host ADDR           address to bind (default 0.0.0.0)
-        --notify-interval D   how often the internal service notifies a random hero,
-                              e.g. 200ms, 5s, 1m (default 5s)
-        --node NAME           this node's name, unique in a cluster (default: host name
-                              and a random suffix)
-        --redis URL           join a cluster through Redis, e.g. redis://127.0.0.1:6379
-        --origin LIST         origins whose pages may open the socket, comma-separated:
-                              https://host:port, //host (any scheme and port), //*.host;
-                              * allows any. Default: no check when --host is a loopback
-                              address (development), else //localhost, //127.0.0.1 and
-                              //<this host's name> (production: set it to your site)
-        --offer-timeout D     how long a hero has to accept a dispatch offer before it
-                              moves to the next hero (default 15s)
-        --reassign-after D    how long an assigned hero who disconnected keeps the
-                              dispatch before it is offered again (default 30s)
-        --api-key KEY         enables the HTTP API under /api (16+ characters); callers
-                              send Authorization: Bearer KEY (or set ROLLCALL_API_KEY)
-        --drain-batch N       on SIGTERM, close sockets N at a time (default 500)
-        --drain-interval D    pause between two drain batches (default 200ms)
-        --help                show this help
-
-      Environment: every option above is also read from ROLLCALL_<OPTION>, e.g.
-      ROLLCALL_PORT=4001 or ROLLCALL_NOTIFY_INTERVAL=1s; a flag on the command line wins.
-        ROLLCALL_SECRET       secret (32+ characters) that signs hero tokens; give every node
-                              of a cluster the same one (default: random per process)
-      """;
+  /** Stands for the flag in a converter's message until the flag is known. */
+  static final String FLAG_PLACEHOLDER = "<flag>";
 
   /** As before {@code --origin} existed: the default allow-list. */
   public LaunchOptions(
@@ -250,90 +221,51 @@ public record LaunchOptions(
 
   /** Parses {@code args}; throws {@link UsageException} with a message naming the bad flag. */
   public static LaunchOptions parse(String... args) {
-    LaunchOptions options = defaults();
-    String host = options.host();
-    int port = options.port();
-    Duration interval = options.notifyInterval();
-    String node = options.node();
-    URI redis = null;
-    List<String> origins = null;
-    boolean help = false;
-    Duration offerTimeout = DEFAULT_OFFER_TIMEOUT;
-    Duration reassignAfter = DEFAULT_REASSIGN_AFTER;
-    String apiKey = null;
-    int drainBatch = DEFAULT_DRAIN_BATCH;
-    Duration drainInterval = DEFAULT_DRAIN_INTERVAL;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String flag = arg;
-      String value = null;
-      int equals = arg.indexOf('=');
-      if (arg.startsWith("--") && equals > 0) {
-        flag = arg.substring(0, equals);
-        value = arg.substring(equals + 1);
+    var command = new LaunchCommand();
+    // The environment's options come first; the command line repeats and overrides them.
+    var commandLine = new CommandLine(command).setOverwrittenOptionsAllowed(true);
+    try {
+      commandLine.parseArgs(args);
+    } catch (CommandLine.MissingParameterException e) {
+      String flag =
+          !e.getMissing().isEmpty()
+                  && e.getMissing().getFirst() instanceof CommandLine.Model.OptionSpec option
+              ? option.longestName()
+              : optionName(e);
+      throw new UsageException(flag + " needs a value");
+    } catch (CommandLine.UnmatchedArgumentException e) {
+      String first = e.getUnmatched().isEmpty() ? "" : e.getUnmatched().getFirst();
+      if (first.startsWith("-")) {
+        int equals = first.indexOf('=');
+        String flag = equals > 0 ? first.substring(0, equals) : first;
+        throw new UsageException("unknown option: " + flag + " (see --help)");
       }
-      if (flag.equals("--help") || flag.equals("-h")) {
-        help = true;
-        continue;
+      throw new UsageException("unexpected argument: " + first);
+    } catch (CommandLine.ParameterException e) {
+      if (e.getCause() instanceof UsageException usage) {
+        throw new UsageException(usage.getMessage().replace(FLAG_PLACEHOLDER, optionName(e)));
       }
-      if (!flag.startsWith("--")) {
-        throw new UsageException("unexpected argument: " + arg);
-      }
-      if (value == null) {
-        if (i + 1 >= args.length) {
-          throw new UsageException(flag + " needs a value");
-        }
-        value = args[++i];
-      }
-      switch (flag) {
-        case "--port" -> port = parsePort(value);
-        case "--host" -> host = value;
-        case "--notify-interval" -> interval = parseDuration(value);
-        case "--offer-timeout" -> offerTimeout = parseDuration(flag, value);
-        case "--reassign-after" -> reassignAfter = parseDuration(flag, value);
-        case "--node" -> node = value;
-        case "--redis" -> redis = parseRedis(value);
-        case "--api-key" -> apiKey = value;
-        case "--drain-batch" -> drainBatch = parseCount(flag, value);
-        case "--drain-interval" -> drainInterval = parseDuration(flag, value);
-        case "--origin" ->
-            origins =
-                Arrays.stream(value.split(","))
-                    .map(String::trim)
-                    .filter(o -> !o.isEmpty())
-                    .toList();
-        default -> throw new UsageException("unknown option: " + flag + " (see --help)");
-      }
+      throw new UsageException(e.getMessage());
     }
     return new LaunchOptions(
-        host,
-        port,
-        interval,
-        node,
-        redis,
-        help,
-        origins,
-        offerTimeout,
-        reassignAfter,
-        apiKey,
-        drainBatch,
-        drainInterval);
+        command.host,
+        command.port,
+        command.notifyInterval,
+        command.node == null ? defaultNode() : command.node,
+        command.redis,
+        command.help,
+        command.origins(),
+        command.offerTimeout,
+        command.reassignAfter,
+        command.apiKey,
+        command.drainBatch,
+        command.drainInterval);
   }
 
-  private static int parsePort(String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new UsageException("--port must be a number, got " + value);
-    }
-  }
-
-  private static int parseCount(String flag, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new UsageException(flag + " must be a number, got " + value);
-    }
+  private static String optionName(CommandLine.ParameterException e) {
+    return e.getArgSpec() instanceof CommandLine.Model.OptionSpec option
+        ? option.longestName()
+        : "argument";
   }
 
   /** {@code 200ms}, {@code 5s}, {@code 1m}, {@code 1h}. */
@@ -361,7 +293,7 @@ public record LaunchOptions(
     return duration;
   }
 
-  private static URI parseRedis(String value) {
+  static URI parseRedis(String value) {
     try {
       URI uri = new URI(value);
       if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme())) {
