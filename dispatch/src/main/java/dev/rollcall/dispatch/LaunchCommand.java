@@ -115,6 +115,14 @@ final class LaunchCommand {
   Duration drainInterval = LaunchOptions.DEFAULT_DRAIN_INTERVAL;
 
   @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      description =
+          "text, or json: one JSON object per line (timestamp, level, logger, message, node)"
+              + " for log shippers (default: ${DEFAULT-VALUE})")
+  String logFormat = "text";
+
+  @Option(
       names = {"-h", "--help"},
       usageHelp = true,
       description = "show this help")

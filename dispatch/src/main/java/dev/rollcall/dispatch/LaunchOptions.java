@@ -36,7 +36,8 @@ public record LaunchOptions(
     Duration reassignAfter,
     String apiKey,
     int drainBatch,
-    Duration drainInterval) {
+    Duration drainInterval,
+    String logFormat) {
 
   public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_REASSIGN_AFTER = Duration.ofSeconds(30);
@@ -78,7 +79,8 @@ public record LaunchOptions(
         reassignAfter,
         null,
         DEFAULT_DRAIN_BATCH,
-        DEFAULT_DRAIN_INTERVAL);
+        DEFAULT_DRAIN_INTERVAL,
+        "text");
   }
 
   /** As before the dispatch offer flags existed: their defaults. */
@@ -110,6 +112,12 @@ public record LaunchOptions(
     }
     if (reassignAfter == null) {
       reassignAfter = DEFAULT_REASSIGN_AFTER;
+    }
+    if (logFormat == null) {
+      logFormat = "text";
+    }
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new UsageException("--log-format must be text or json, got " + logFormat);
     }
     if (drainInterval == null) {
       drainInterval = DEFAULT_DRAIN_INTERVAL;
@@ -190,7 +198,8 @@ public record LaunchOptions(
           "--reassign-after",
           "--api-key",
           "--drain-batch",
-          "--drain-interval");
+          "--drain-interval",
+          "--log-format");
 
   /** {@code --notify-interval} → {@code ROLLCALL_NOTIFY_INTERVAL}. */
   static String environmentName(String flag) {
@@ -259,7 +268,8 @@ public record LaunchOptions(
         command.reassignAfter,
         command.apiKey,
         command.drainBatch,
-        command.drainInterval);
+        command.drainInterval,
+        command.logFormat);
   }
 
   private static String optionName(CommandLine.ParameterException e) {

@@ -109,5 +109,12 @@ class LaunchOptionsTest {
         .hasMessage("ROLLCALL_PORT: --port must be a number, got http");
     assertThatThrownBy(() -> LaunchOptions.parse("--api-key", "short"))
         .hasMessage("--api-key must be at least 16 characters");
+    assertThatThrownBy(() -> LaunchOptions.parse("--log-format", "xml"))
+        .hasMessage("--log-format must be text or json, got xml");
+    assertThatThrownBy(() -> LaunchOptions.parse("--drain-interval", "1ms"))
+        .hasMessage("--drain-interval must be at least 10ms, got 1ms");
+    assertThat(LaunchOptions.parse("--drain-batch=50", "--log-format=json"))
+        .extracting(LaunchOptions::drainBatch, LaunchOptions::logFormat)
+        .containsExactly(50, "json");
   }
 }
