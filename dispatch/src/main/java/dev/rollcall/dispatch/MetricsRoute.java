@@ -40,7 +40,6 @@ final class MetricsRoute implements HttpRoute {
   private final Supplier<RedisStats> redisStats;
 
   /** Held so that its GC notification listener lives as long as the registry. */
-  @SuppressWarnings("unused")
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
   MetricsRoute(
