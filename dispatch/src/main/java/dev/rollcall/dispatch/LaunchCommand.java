@@ -15,6 +15,9 @@ import picocli.CommandLine.Option;
     name = "rollcall",
     sortOptions = false,
     usageHelpWidth = 100,
+    customSynopsis = "rollcall [options]",
+    descriptionHeading = "%n",
+    optionListHeading = "%nOptions:%n",
     description =
         "Runs the superhero dispatch application: the page at /, the Phoenix socket at /socket,"
             + " GET /healthz, /readyz, /metrics and, with an API key, the HTTP API under /api.",
