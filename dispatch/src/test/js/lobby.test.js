@@ -258,10 +258,12 @@ describe("http", () => {
       "rollcall_messages_out_total",
       "rollcall_dispatches_total",
     ]) {
-      assert.match(text, new RegExp(`^${metric} \\d+$`, "m"), metric);
+      // Micrometer writes every value as a double: 3.0, not 3.
+      assert.match(text, new RegExp(`^${metric} \\d+\\.\\d+$`, "m"), metric);
     }
-    assert.match(text, /^rollcall_notifications_total\{kind="all"\} [1-9]\d*$/m);
-    assert.match(text, /^rollcall_connections [1-9]\d*$/m);
+    assert.match(text, /^rollcall_notifications_total\{kind="all"\} [1-9]\d*\.\d+$/m);
+    assert.match(text, /^rollcall_connections [1-9]\d*\.\d+$/m);
+    assert.match(text, /^jvm_memory_used_bytes\{/m);
   });
 
   test("GET / serves the page", async () => {

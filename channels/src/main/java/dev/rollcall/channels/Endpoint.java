@@ -1,6 +1,7 @@
 package dev.rollcall.channels;
 
 import dev.rollcall.pubsub.PubSub;
+import java.time.Duration;
 import java.util.ServiceLoader;
 
 /**
@@ -28,6 +29,15 @@ public interface Endpoint extends AutoCloseable {
 
   /** Closes every connection whose socket id is {@code socketId}, with 1001. */
   void disconnect(String socketId);
+
+  /**
+   * Stops accepting connections and closes the open ones in batches of {@code batchSize}, {@code
+   * interval} apart (each channel's {@code terminate} runs, then 1001), as Phoenix's socket drainer
+   * does: the clients of a big node reconnect elsewhere over a while, not in the same millisecond.
+   * Blocks until the last batch was asked to close; returns the number of batches. {@link #close}
+   * afterwards finishes the shutdown.
+   */
+  int drain(int batchSize, Duration interval);
 
   /** Live figures for metrics and health. */
   Stats stats();
@@ -60,6 +70,13 @@ public interface Endpoint extends AutoCloseable {
 
     /** Serves {@code route} for GET requests on exactly {@code path}. */
     Builder http(String path, HttpRoute route);
+
+    /**
+     * Serves {@code route} for every method on every path that starts with {@code prefix} (an API:
+     * the route answers methods and paths it does not know itself). An exact {@link #http} path
+     * wins for GET; of several prefixes the longest wins.
+     */
+    Builder httpPrefix(String prefix, HttpRoute route);
 
     /**
      * Serves classpath resources under {@code classpathRoot} for any other GET path ("/" →

@@ -3,6 +3,9 @@ package dev.rollcall.dispatch;
 import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.EndpointConfig;
 import dev.rollcall.channels.Socket;
+import dev.rollcall.dispatch.api.ApiRoute;
+import dev.rollcall.dispatch.api.HeroDisconnects;
+import dev.rollcall.dispatch.api.ReadinessRoute;
 import dev.rollcall.dispatch.history.NotificationHistory;
 import dev.rollcall.dispatch.offers.DispatchCore;
 import dev.rollcall.dispatch.offers.DispatchDriver;
@@ -16,8 +19,11 @@ import dev.rollcall.presence.PresenceFetch;
 import dev.rollcall.pubsub.LocalPubSub;
 import dev.rollcall.pubsub.PubSub;
 import dev.rollcall.pubsub.redis.RedisConfig;
+import dev.rollcall.pubsub.redis.RedisHealth;
 import dev.rollcall.pubsub.redis.RedisLease;
 import dev.rollcall.pubsub.redis.RedisPubSub;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Random;
@@ -69,16 +75,18 @@ public final class DispatchApp implements AutoCloseable {
     Cluster cluster = Cluster.open(options);
     PubSub pubSub = cluster.pubSub();
     Presence presence = Presence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
-    var metrics = new DispatchMetrics();
+    var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var metrics = new DispatchMetrics(registry);
     var names = new SuperheroNames();
     var dispatching = Dispatching.start(options, cluster, presence, metrics, clock);
     var desk =
         new DispatchDesk(dispatching.requests(), dispatching.store(), config.maxBodyLength());
     var history = HistoryWiring.open(options, clock);
     dispatching.driver().sendDirectThrough(history);
+    var roster = new HeroRoster();
     var lobby =
         new NotificationsChannel.Lobby(
-            presence, new HeroRoster(), names, config, metrics, clock, desk, history);
+            presence, roster, names, config, metrics, clock, desk, history);
     var tokens = new HeroTokens(config, clock);
     // Warm up what the first page load needs (datafaker loads its YAML, PBKDF2 derives the key):
     // otherwise the first visitor waits over a second for a name.
@@ -89,6 +97,17 @@ public final class DispatchApp implements AutoCloseable {
             .connect(tokens::connect)
             .build();
     var stopping = new AtomicBoolean();
+    var readiness =
+        new ReadinessRoute(
+            options.node(),
+            options.redis() != null,
+            stopping::get,
+            PresenceConfig.defaults().tracker().broadcastPeriod().multipliedBy(2),
+            clock);
+    if (pubSub instanceof RedisPubSub redis) {
+      redis.addHealthListener(health -> readiness.redisChanged(health == RedisHealth.UP));
+      readiness.redisChanged(redis.health() == RedisHealth.UP);
+    }
     var endpointRef = new AtomicReference<Endpoint>();
     Supplier<Endpoint> endpoint = endpointRef::get;
     endpointRef.set(
@@ -105,13 +124,24 @@ public final class DispatchApp implements AutoCloseable {
             .pubSub(pubSub)
             .socket(socket)
             .http("/healthz", new HealthRoute(options.node(), cluster.state(), stopping::get))
-            .http("/metrics", new MetricsRoute(endpoint, presence, metrics, pubSub))
+            .http("/readyz", readiness)
+            .http("/metrics", new MetricsRoute(registry, endpoint, presence, metrics, pubSub))
             .http(
                 "/api/token",
                 new TokenRoute(
                     tokens,
                     names,
                     name -> !presence.get(NotificationsChannel.LOBBY, name).isEmpty()))
+            .httpPrefix(
+                "/api/",
+                new ApiRoute(
+                    options.apiKey(),
+                    pubSub,
+                    presence,
+                    NotificationsChannel.LOBBY,
+                    desk,
+                    new HeroDisconnects(
+                        pubSub, roster::holder, id -> endpoint.get().disconnect(id))))
             .staticResources("public")
             .start());
     var service =
@@ -146,6 +176,9 @@ public final class DispatchApp implements AutoCloseable {
       return;
     }
     stopping.set(true);
+    // Clients leave a few hundred at a time while the service and the driver still run, so the
+    // heroes who reconnect elsewhere find a working cluster.
+    endpoint.drain(options.drainBatch(), options.drainInterval());
     service.close();
     dispatching.close();
     endpoint.close();

@@ -38,7 +38,7 @@ public final class DispatchDesk {
   }
 
   /** The reply to a dispatch push by {@code hero}, or null if {@code event} is not one. */
-  Reply handle(String event, Object payload, String hero) {
+  public Reply handle(String event, Object payload, String hero) {
     return switch (event) {
       case "report_incident" -> report(payload, hero);
       case "accept_dispatch" -> ask("accept", payload, hero);

@@ -1,6 +1,7 @@
 package dev.rollcall.dispatch;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -95,5 +96,10 @@ public final class HeroRoster {
   /** Whether any hero on this node holds {@code name}. */
   public boolean isClaimed(String name) {
     return claimed.containsKey(name);
+  }
+
+  /** The identity holding {@code name} on this node, if any. */
+  public Optional<String> holder(String name) {
+    return Optional.ofNullable(claimed.get(name)).map(Holder::identity);
   }
 }

@@ -12,22 +12,23 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /**
  * The launcher's command line: {@code --port}, {@code --host}, {@code --notify-interval}, {@code
- * --node}, {@code --redis}, {@code --origin}, {@code --offer-timeout}, {@code --reassign-after},
- * {@code --history-size}, {@code --history-ttl}, {@code --help}; each as {@code --flag value} or
- * {@code --flag=value}.
+ * --node}, {@code --redis}, the transport flags, {@code --origin}, {@code --offer-timeout}, {@code
+ * --reassign-after}, {@code --history-size}, {@code --history-ttl}, {@code --api-key}, the drain
+ * flags, {@code --log-format}, {@code --help}; each as {@code --flag value} or {@code
+ * --flag=value}, and each also from {@code ROLLCALL_<FLAG>}.
  *
  * @param redis Redis URL for a cluster, or null for a single node with in-process PubSub
  * @param origins the {@code --origin} allow-list as given ({@code ["*"]} turns the check off), or
  *     null for the default of {@link #allowedOrigins()}
- * @param transports {@code --longpoll-window}, {@code --compress}, {@code --tls-cert}, {@code
- *     --tls-key}
  */
 public record LaunchOptions(
     String host,
@@ -41,56 +42,24 @@ public record LaunchOptions(
     Duration reassignAfter,
     Transports transports,
     int historySize,
-    Duration historyTtl) {
-
-  public static final int DEFAULT_HISTORY_SIZE = 100;
-  public static final Duration DEFAULT_HISTORY_TTL = Duration.ofMinutes(10);
+    Duration historyTtl,
+    String apiKey,
+    int drainBatch,
+    Duration drainInterval,
+    String logFormat) {
 
   public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_REASSIGN_AFTER = Duration.ofSeconds(30);
+  public static final int DEFAULT_HISTORY_SIZE = 100;
+  public static final Duration DEFAULT_HISTORY_TTL = Duration.ofMinutes(10);
+  public static final int DEFAULT_DRAIN_BATCH = 500;
+  public static final Duration DEFAULT_DRAIN_INTERVAL = Duration.ofMillis(200);
 
-  public static final String USAGE =
-      """
-      Usage: rollcall [options]
+  /** The generated {@code --help}. */
+  public static final String USAGE = LaunchCommand.usage();
 
-      Runs the superhero dispatch application: the page at /, the Phoenix socket at /socket,
-      GET /healthz and GET /metrics.
-
-      Options:
-        --port N              TCP port to listen on (default 4000; 0 picks a free one)
-        --host ADDR           address to bind (default 0.0.0.0)
-        --notify-interval D   how often the internal service notifies a random hero,
-                              e.g. 200ms, 5s, 1m (default 5s)
-        --node NAME           this node's name, unique in a cluster (default: host name
-                              and a random suffix)
-        --redis URL           join a cluster through Redis, e.g. redis://127.0.0.1:6379;
-                              Sentinel: redis-sentinel://host:port[,host:port...]/master;
-                              Redis Cluster (7+): redis-cluster://host:port[,host:port...]
-        --longpoll-window D   how long a long-poll request waits for messages; a session
-                              not polled for 1.5 times this ends (default 10s)
-        --compress on|off     permessage-deflate for WebSockets whose client offers it
-                              (default off: see docs/benchmarks.md)
-        --tls-cert FILE       PEM certificate chain: serve HTTPS and WSS on --port
-        --tls-key FILE        PEM private key of --tls-cert (PKCS#8 or PKCS#1)
-        --origin LIST         origins whose pages may open the socket, comma-separated:
-                              https://host:port, //host (any scheme and port), //*.host;
-                              * allows any. Default: no check when --host is a loopback
-                              address (development), else //localhost, //127.0.0.1 and
-                              //<this host's name> (production: set it to your site)
-        --offer-timeout D     how long a hero has to accept a dispatch offer before it
-                              moves to the next hero (default 15s)
-        --reassign-after D    how long an assigned hero who disconnected keeps the
-                              dispatch before it is offered again (default 30s)
-        --history-size N      notifications kept per stream for replay after a
-                              reconnect (default 100; 0 turns history off)
-        --history-ttl D       how long a notification is kept, and how long a hero who
-                              left still gets direct notifications queued (default 10m)
-        --help                show this help
-
-      Environment:
-        ROLLCALL_SECRET       secret (32+ characters) that signs hero tokens; give every node
-                              of a cluster the same one (default: random per process)
-      """;
+  /** Stands for the flag in a converter's message until the flag is known. */
+  static final String FLAG_PLACEHOLDER = "<flag>";
 
   /** As before {@code --origin} existed: the default allow-list. */
   public LaunchOptions(
@@ -98,7 +67,40 @@ public record LaunchOptions(
     this(host, port, notifyInterval, node, redis, help, null);
   }
 
-  /** As before the dispatch offer, transport and history flags existed: their defaults. */
+  /**
+   * As before the transport, history, {@code --api-key} and drain flags existed: their defaults, no
+   * HTTP API.
+   */
+  public LaunchOptions(
+      String host,
+      int port,
+      Duration notifyInterval,
+      String node,
+      URI redis,
+      boolean help,
+      List<String> origins,
+      Duration offerTimeout,
+      Duration reassignAfter) {
+    this(
+        host,
+        port,
+        notifyInterval,
+        node,
+        redis,
+        help,
+        origins,
+        offerTimeout,
+        reassignAfter,
+        Transports.defaults(),
+        DEFAULT_HISTORY_SIZE,
+        DEFAULT_HISTORY_TTL,
+        null,
+        DEFAULT_DRAIN_BATCH,
+        DEFAULT_DRAIN_INTERVAL,
+        "text");
+  }
+
+  /** As before the dispatch offer flags existed: their defaults. */
   public LaunchOptions(
       String host,
       int port,
@@ -116,10 +118,7 @@ public record LaunchOptions(
         help,
         origins,
         DEFAULT_OFFER_TIMEOUT,
-        DEFAULT_REASSIGN_AFTER,
-        Transports.defaults(),
-        DEFAULT_HISTORY_SIZE,
-        DEFAULT_HISTORY_TTL);
+        DEFAULT_REASSIGN_AFTER);
   }
 
   /**
@@ -158,11 +157,29 @@ public record LaunchOptions(
     if (reassignAfter == null) {
       reassignAfter = DEFAULT_REASSIGN_AFTER;
     }
+    if (transports == null) {
+      transports = Transports.defaults();
+    }
     if (historyTtl == null) {
       historyTtl = DEFAULT_HISTORY_TTL;
     }
     if (historySize < 0 || historySize > 100_000) {
       throw new UsageException("--history-size must be 0..100000, got " + historySize);
+    }
+    if (logFormat == null) {
+      logFormat = "text";
+    }
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new UsageException("--log-format must be text or json, got " + logFormat);
+    }
+    if (drainInterval == null) {
+      drainInterval = DEFAULT_DRAIN_INTERVAL;
+    }
+    if (drainBatch < 1) {
+      throw new UsageException("--drain-batch must be at least 1, got " + drainBatch);
+    }
+    if (apiKey != null && apiKey.length() < 16) {
+      throw new UsageException("--api-key must be at least 16 characters");
     }
     if (port < 0 || port > 65535) {
       throw new UsageException("--port must be 0..65535, got " + port);
@@ -172,9 +189,6 @@ public record LaunchOptions(
     }
     if (node == null || node.isBlank() || !node.matches("[A-Za-z0-9._@-]+")) {
       throw new UsageException("--node must be letters, digits, '.', '_', '@' or '-', got " + node);
-    }
-    if (transports == null) {
-      transports = Transports.defaults();
     }
     if (origins != null) {
       origins = List.copyOf(origins);
@@ -221,118 +235,109 @@ public record LaunchOptions(
 
   public static LaunchOptions defaults() {
     return new LaunchOptions(
-        "0.0.0.0",
-        4000,
-        Duration.ofSeconds(5),
-        defaultNode(),
-        null,
-        false,
-        null,
-        DEFAULT_OFFER_TIMEOUT,
-        DEFAULT_REASSIGN_AFTER,
-        Transports.defaults(),
-        DEFAULT_HISTORY_SIZE,
-        DEFAULT_HISTORY_TTL);
+        "0.0.0.0", 4000, Duration.ofSeconds(5), defaultNode(), null, false, null);
+  }
+
+  /** The flags that take a value; each is also read from {@code ROLLCALL_<FLAG>}. */
+  static final List<String> VALUE_FLAGS =
+      List.of(
+          "--port",
+          "--host",
+          "--notify-interval",
+          "--node",
+          "--redis",
+          "--longpoll-window",
+          "--compress",
+          "--tls-cert",
+          "--tls-key",
+          "--origin",
+          "--offer-timeout",
+          "--reassign-after",
+          "--history-size",
+          "--history-ttl",
+          "--api-key",
+          "--drain-batch",
+          "--drain-interval",
+          "--log-format");
+
+  /** {@code --notify-interval} → {@code ROLLCALL_NOTIFY_INTERVAL}. */
+  static String environmentName(String flag) {
+    return "ROLLCALL_" + flag.substring(2).replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /**
+   * Parses {@code args} over the options found in {@code environment} (a flag given on the command
+   * line wins). A bad environment value is reported with its variable's name.
+   */
+  public static LaunchOptions parse(Map<String, String> environment, String... args) {
+    List<String> all = new ArrayList<>();
+    for (String flag : VALUE_FLAGS) {
+      String value = environment.get(environmentName(flag));
+      if (value == null || value.isEmpty()) {
+        continue;
+      }
+      try {
+        parse(flag + "=" + value);
+      } catch (UsageException e) {
+        throw new UsageException(environmentName(flag) + ": " + e.getMessage());
+      }
+      all.add(flag + "=" + value);
+    }
+    all.addAll(Arrays.asList(args));
+    return parse(all.toArray(String[]::new));
   }
 
   /** Parses {@code args}; throws {@link UsageException} with a message naming the bad flag. */
   public static LaunchOptions parse(String... args) {
-    LaunchOptions options = defaults();
-    String host = options.host();
-    int port = options.port();
-    Duration interval = options.notifyInterval();
-    String node = options.node();
-    URI redis = null;
-    List<String> origins = null;
-    boolean help = false;
-    Duration offerTimeout = DEFAULT_OFFER_TIMEOUT;
-    Duration reassignAfter = DEFAULT_REASSIGN_AFTER;
-    Duration longPollWindow = Transports.defaults().longPollWindow();
-    boolean compress = Transports.defaults().compress();
-    Path tlsCert = null;
-    Path tlsKey = null;
-    int historySize = DEFAULT_HISTORY_SIZE;
-    Duration historyTtl = DEFAULT_HISTORY_TTL;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      String flag = arg;
-      String value = null;
-      int equals = arg.indexOf('=');
-      if (arg.startsWith("--") && equals > 0) {
-        flag = arg.substring(0, equals);
-        value = arg.substring(equals + 1);
+    var command = new LaunchCommand();
+    // The environment's options come first; the command line repeats and overrides them.
+    var commandLine = new CommandLine(command).setOverwrittenOptionsAllowed(true);
+    try {
+      commandLine.parseArgs(args);
+    } catch (CommandLine.MissingParameterException e) {
+      String flag =
+          !e.getMissing().isEmpty()
+                  && e.getMissing().getFirst() instanceof CommandLine.Model.OptionSpec option
+              ? option.longestName()
+              : optionName(e);
+      throw new UsageException(flag + " needs a value");
+    } catch (CommandLine.UnmatchedArgumentException e) {
+      String first = e.getUnmatched().isEmpty() ? "" : e.getUnmatched().getFirst();
+      if (first.startsWith("-")) {
+        int equals = first.indexOf('=');
+        String flag = equals > 0 ? first.substring(0, equals) : first;
+        throw new UsageException("unknown option: " + flag + " (see --help)");
       }
-      if (flag.equals("--help") || flag.equals("-h")) {
-        help = true;
-        continue;
+      throw new UsageException("unexpected argument: " + first);
+    } catch (CommandLine.ParameterException e) {
+      if (e.getCause() instanceof UsageException usage) {
+        throw new UsageException(usage.getMessage().replace(FLAG_PLACEHOLDER, optionName(e)));
       }
-      if (!flag.startsWith("--")) {
-        throw new UsageException("unexpected argument: " + arg);
-      }
-      if (value == null) {
-        if (i + 1 >= args.length) {
-          throw new UsageException(flag + " needs a value");
-        }
-        value = args[++i];
-      }
-      switch (flag) {
-        case "--port" -> port = parsePort(value);
-        case "--host" -> host = value;
-        case "--notify-interval" -> interval = parseDuration(value);
-        case "--offer-timeout" -> offerTimeout = parseDuration(flag, value);
-        case "--reassign-after" -> reassignAfter = parseDuration(flag, value);
-        case "--longpoll-window" -> longPollWindow = parseDuration("--longpoll-window", value);
-        case "--compress" ->
-            compress =
-                switch (value) {
-                  case "on" -> true;
-                  case "off" -> false;
-                  default -> throw new UsageException("--compress is on or off, got " + value);
-                };
-        case "--tls-cert" -> tlsCert = Path.of(value);
-        case "--tls-key" -> tlsKey = Path.of(value);
-        case "--history-size" -> historySize = parseHistorySize(value);
-        case "--history-ttl" -> historyTtl = parseDuration(flag, value);
-        case "--node" -> node = value;
-        case "--redis" -> redis = parseRedis(value);
-        case "--origin" ->
-            origins =
-                Arrays.stream(value.split(","))
-                    .map(String::trim)
-                    .filter(o -> !o.isEmpty())
-                    .toList();
-        default -> throw new UsageException("unknown option: " + flag + " (see --help)");
-      }
+      throw new UsageException(e.getMessage());
     }
     return new LaunchOptions(
-        host,
-        port,
-        interval,
-        node,
-        redis,
-        help,
-        origins,
-        offerTimeout,
-        reassignAfter,
-        new Transports(longPollWindow, compress, tlsCert, tlsKey),
-        historySize,
-        historyTtl);
+        command.host,
+        command.port,
+        command.notifyInterval,
+        command.node == null ? defaultNode() : command.node,
+        command.redis,
+        command.help,
+        command.origins(),
+        command.offerTimeout,
+        command.reassignAfter,
+        new Transports(command.longPollWindow, command.compress, command.tlsCert, command.tlsKey),
+        command.historySize,
+        command.historyTtl,
+        command.apiKey,
+        command.drainBatch,
+        command.drainInterval,
+        command.logFormat);
   }
 
-  private static int parseHistorySize(String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new UsageException("--history-size must be a number, got " + value);
-    }
-  }
-
-  private static int parsePort(String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new UsageException("--port must be a number, got " + value);
-    }
+  private static String optionName(CommandLine.ParameterException e) {
+    return e.getArgSpec() instanceof CommandLine.Model.OptionSpec option
+        ? option.longestName()
+        : "argument";
   }
 
   /** {@code 200ms}, {@code 5s}, {@code 1m}, {@code 1h}. */
@@ -360,7 +365,7 @@ public record LaunchOptions(
     return duration;
   }
 
-  private static URI parseRedis(String value) {
+  static URI parseRedis(String value) {
     try {
       URI uri = new URI(value);
       if (!Set.of("redis", "rediss", "redis-sentinel", "redis-cluster").contains(uri.getScheme())) {

@@ -1,5 +1,6 @@
 package dev.rollcall.dispatch;
 
+import dev.rollcall.dispatch.logging.JsonLineEncoder;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,10 +15,13 @@ public final class Main {
     LaunchOptions options;
     DispatchConfig config;
     try {
-      options = LaunchOptions.parse(args);
+      options = LaunchOptions.parse(System.getenv(), args);
       if (options.help()) {
         System.out.print(LaunchOptions.USAGE);
         return;
+      }
+      if (options.logFormat().equals("json")) {
+        JsonLineEncoder.install(options.node());
       }
       config = DispatchConfig.defaults().withNotifyInterval(options.notifyInterval());
       String secret = System.getenv("ROLLCALL_SECRET");

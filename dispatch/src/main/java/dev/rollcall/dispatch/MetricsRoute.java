@@ -6,154 +6,180 @@ import dev.rollcall.presence.Presence;
 import dev.rollcall.pubsub.PubSub;
 import dev.rollcall.pubsub.redis.RedisPubSub;
 import dev.rollcall.pubsub.redis.RedisStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.netty4.NettyAllocatorMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
-/** {@code GET /metrics}: Prometheus text exposition format 0.0.4. */
+/**
+ * {@code GET /metrics}: the node's Micrometer registry in Prometheus text format 0.0.4: JVM,
+ * process, Netty's allocator and Rollcall's meters (docs/operations.md lists them). Thread-safe:
+ * meters read live figures at scrape time; labelled counters are registered the first time their
+ * label is seen.
+ */
 final class MetricsRoute implements HttpRoute {
-  private final Supplier<Endpoint> endpoint;
-  private final Presence presence;
+  private final PrometheusMeterRegistry registry;
   private final DispatchMetrics metrics;
-  private final PubSub pubSub;
+  private final Set<String> labelled = ConcurrentHashMap.newKeySet();
+  private final Supplier<RedisStats> redisStats;
+
+  /** Held so that its GC notification listener lives as long as the registry. */
+  private final JvmGcMetrics gc = new JvmGcMetrics();
 
   MetricsRoute(
-      Supplier<Endpoint> endpoint, Presence presence, DispatchMetrics metrics, PubSub pubSub) {
-    this.endpoint = endpoint;
-    this.presence = presence;
+      PrometheusMeterRegistry registry,
+      Supplier<Endpoint> endpoint,
+      Presence presence,
+      DispatchMetrics metrics,
+      PubSub pubSub) {
+    this.registry = registry;
     this.metrics = metrics;
-    this.pubSub = pubSub;
+    this.redisStats = pubSub instanceof RedisPubSub redis ? redis::stats : null;
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    new NettyAllocatorMetrics(PooledByteBufAllocator.DEFAULT).bindTo(registry);
+
+    ToDoubleFunction<Function<Endpoint.Stats, Long>> stat =
+        figure -> figure.apply(endpoint.get().stats());
+    gauge("rollcall.connections", "Open WebSocket connections.", Endpoint.Stats::connections, stat);
+    gauge("rollcall.channels", "Joined channels on this node.", Endpoint.Stats::channels, stat);
+    gauge(
+        "rollcall.mailbox.queued",
+        "Messages waiting in channel mailboxes (from clients and from the server).",
+        Endpoint.Stats::queuedMail,
+        stat);
+    gauge(
+        "rollcall.inbound.queued",
+        "Client messages waiting in channel mailboxes.",
+        Endpoint.Stats::queuedInbound,
+        stat);
+    gauge(
+        "rollcall.sockets.paused",
+        "Sockets not read because their channels are behind (maxQueuedInbound).",
+        Endpoint.Stats::pausedSockets,
+        stat);
+    FunctionCounter.builder("rollcall.messages.in", endpoint, e -> e.get().stats().messagesIn())
+        .description("Frames received from clients.")
+        .register(registry);
+    FunctionCounter.builder("rollcall.messages.out", endpoint, e -> e.get().stats().messagesOut())
+        .description("Frames sent to clients.")
+        .register(registry);
+    Gauge.builder("rollcall.heroes", presence, p -> p.list(NotificationsChannel.LOBBY).size())
+        .description("Heroes present in the lobby (cluster-wide).")
+        .register(registry);
+    Gauge.builder("rollcall.presences", presence, MetricsRoute::presences)
+        .description("Presence entries (metas) in the lobby (cluster-wide).")
+        .register(registry);
+    FunctionCounter.builder("rollcall.dispatches", metrics, DispatchMetrics::dispatches)
+        .description("Notifications sent by the internal service from this node.")
+        .register(registry);
+    Gauge.builder("rollcall.dispatch.driving", metrics, m -> m.driving() ? 1 : 0)
+        .description("1 while this node drives dispatches (holds the dispatcher lease), else 0.")
+        .register(registry);
+    if (redisStats != null) {
+      FunctionCounter.builder("rollcall.redis.published", redisStats, s -> s.get().published())
+          .description("Messages Redis accepted.")
+          .register(registry);
+      FunctionCounter.builder(
+              "rollcall.redis.publish.failed", redisStats, s -> s.get().publishFailed())
+          .description("Messages not sent because Redis was down (other nodes missed them).")
+          .register(registry);
+      FunctionCounter.builder("rollcall.redis.received", redisStats, s -> s.get().received())
+          .description("Messages received from Redis, own echoes and dropped ones included.")
+          .register(registry);
+    }
+  }
+
+  private void gauge(
+      String name,
+      String description,
+      Function<Endpoint.Stats, Long> figure,
+      ToDoubleFunction<Function<Endpoint.Stats, Long>> stat) {
+    Gauge.builder(name, figure, stat).description(description).register(registry);
+  }
+
+  private static double presences(Presence presence) {
+    return presence.list(NotificationsChannel.LOBBY).values().stream()
+        .mapToLong(entry -> entry.get("metas") instanceof List<?> metas ? metas.size() : 0)
+        .sum();
   }
 
   @Override
   public Response handle(Request request) {
-    Endpoint.Stats stats = endpoint.get().stats();
-    Map<String, Map<String, Object>> lobby = presence.list(NotificationsChannel.LOBBY);
-    long presences =
-        lobby.values().stream()
-            .mapToLong(entry -> entry.get("metas") instanceof List<?> metas ? metas.size() : 0)
-            .sum();
-    var text = new StringBuilder();
-    gauge(text, "rollcall_connections", "Open WebSocket connections.", stats.connections());
-    gauge(text, "rollcall_channels", "Joined channels on this node.", stats.channels());
-    gauge(text, "rollcall_heroes", "Heroes present in the lobby (cluster-wide).", lobby.size());
-    gauge(
-        text,
-        "rollcall_presences",
-        "Presence entries (metas) in the lobby (cluster-wide).",
-        presences);
-    counter(
-        text, "rollcall_messages_in_total", "Frames received from clients.", stats.messagesIn());
-    counter(text, "rollcall_messages_out_total", "Frames sent to clients.", stats.messagesOut());
-    gauge(
-        text,
-        "rollcall_mailbox_queued",
-        "Messages waiting in channel mailboxes (from clients and from the server).",
-        stats.queuedMail());
-    gauge(
-        text,
-        "rollcall_inbound_queued",
-        "Client messages waiting in channel mailboxes.",
-        stats.queuedInbound());
-    gauge(
-        text,
-        "rollcall_sockets_paused",
-        "Sockets not read because their channels are behind (maxQueuedInbound).",
-        stats.pausedSockets());
-    counter(
-        text,
-        "rollcall_dispatches_total",
-        "Notifications sent by the internal service from this node.",
-        metrics.dispatches());
-    labelled(
-        text,
-        "rollcall_notifications_total",
-        "Notifications sent by heroes, by kind.",
-        "kind",
-        metrics.notificationsByKind());
-    labelled(
-        text,
-        "rollcall_notify_rejected_total",
-        "Notify pushes refused, by reason.",
-        "reason",
-        metrics.rejectedByReason());
-    gauge(
-        text,
-        "rollcall_dispatch_driving",
-        "1 while this node drives dispatches (holds the dispatcher lease), else 0.",
-        metrics.driving() ? 1 : 0);
-    labelled(
-        text,
-        "rollcall_dispatch_outcomes_total",
-        "Dispatch outcomes on the driving node (offered, accepted, declined, expired,"
-            + " unassigned, resolved).",
-        "outcome",
-        metrics.dispatchOutcomes());
-    metrics.reportToOffer.write(
-        text,
-        "rollcall_dispatch_report_to_offer_seconds",
-        "From an incident's report to its first offer, on the driving node.");
-    metrics.offerToAccept.write(
-        text,
-        "rollcall_dispatch_offer_to_accept_seconds",
-        "From an offer to its acceptance, on the driving node.");
-    if (pubSub instanceof RedisPubSub redis) {
-      redis(text, redis.stats());
-    }
+    registerLabels();
     return new Response(
         200,
         "text/plain; version=0.0.4; charset=utf-8",
-        text.toString().getBytes(StandardCharsets.UTF_8));
+        registry.scrape().getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void redis(StringBuilder text, RedisStats stats) {
-    counter(text, "rollcall_redis_published_total", "Messages Redis accepted.", stats.published());
-    counter(
-        text,
-        "rollcall_redis_publish_failed_total",
-        "Messages not sent because Redis was down (other nodes missed them).",
-        stats.publishFailed());
-    counter(
-        text,
-        "rollcall_redis_received_total",
-        "Messages received from Redis, own echoes and dropped ones included.",
-        stats.received());
-    labelled(
-        text,
-        "rollcall_redis_dropped_total",
-        "Messages from Redis dropped as bad input, by reason.",
+  /** Counters by kind, reason or outcome exist once their first label value has been counted. */
+  private void registerLabels() {
+    labels(
+        "rollcall.notifications",
+        "Notifications sent by heroes, by kind.",
+        "kind",
+        m -> m.notificationsByKind());
+    labels(
+        "rollcall.notify.rejected",
+        "Notify pushes refused, by reason.",
         "reason",
-        stats.droppedByLabel());
+        m -> m.rejectedByReason());
+    labels(
+        "rollcall.dispatch.outcomes",
+        "Dispatch outcomes on the driving node (offered, accepted, declined, expired,"
+            + " unassigned, resolved).",
+        "outcome",
+        m -> m.dispatchOutcomes());
+    if (redisStats != null) {
+      for (String reason : redisStats.get().droppedByLabel().keySet()) {
+        if (labelled.add("rollcall.redis.dropped/" + reason)) {
+          FunctionCounter.builder(
+                  "rollcall.redis.dropped",
+                  redisStats,
+                  s -> s.get().droppedByLabel().getOrDefault(reason, 0L))
+              .description("Messages from Redis dropped as bad input, by reason.")
+              .tag("reason", reason)
+              .register(registry);
+        }
+      }
+    }
   }
 
-  private static void gauge(StringBuilder text, String name, String help, long value) {
-    header(text, name, help, "gauge");
-    text.append(name).append(' ').append(value).append('\n');
-  }
-
-  private static void counter(StringBuilder text, String name, String help, long value) {
-    header(text, name, help, "counter");
-    text.append(name).append(' ').append(value).append('\n');
-  }
-
-  private static void labelled(
-      StringBuilder text, String name, String help, String label, Map<String, Long> values) {
-    header(text, name, help, "counter");
-    values.forEach(
-        (key, value) ->
-            text.append(name)
-                .append('{')
-                .append(label)
-                .append("=\"")
-                .append(key)
-                .append("\"} ")
-                .append(value)
-                .append('\n'));
-  }
-
-  private static void header(StringBuilder text, String name, String help, String type) {
-    text.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    text.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  private void labels(
+      String name,
+      String description,
+      String tag,
+      Function<DispatchMetrics, Map<String, Long>> counts) {
+    for (String value : counts.apply(metrics).keySet()) {
+      if (labelled.add(name + "/" + value)) {
+        FunctionCounter.builder(
+                name, metrics, m -> counts.apply(m).getOrDefault(value, 0L).doubleValue())
+            .description(description)
+            .tag(tag, value)
+            .register(registry);
+      }
+    }
   }
 }

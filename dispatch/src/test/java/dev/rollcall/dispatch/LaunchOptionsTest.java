@@ -129,4 +129,41 @@ class LaunchOptionsTest {
             () -> LaunchOptions.parse("--tls-cert", cert.toString(), "--tls-key", "/nope/key.pem"))
         .hasMessage("TLS file /nope/key.pem does not exist");
   }
+
+  @Test
+  void everyOptionAlsoComesFromTheEnvironmentAndAFlagWins() {
+    var environment =
+        java.util.Map.of(
+            "ROLLCALL_PORT", "4100",
+            "ROLLCALL_NOTIFY_INTERVAL", "1s",
+            "ROLLCALL_REDIS", "redis://127.0.0.1:6390",
+            "ROLLCALL_API_KEY", "an-api-key-of-20-chars",
+            "ROLLCALL_UNRELATED", "ignored");
+    LaunchOptions options = LaunchOptions.parse(environment, "--port", "4200");
+    assertThat(options.port()).isEqualTo(4200);
+    assertThat(options.notifyInterval()).isEqualTo(java.time.Duration.ofSeconds(1));
+    assertThat(options.redis()).hasToString("redis://127.0.0.1:6390");
+    assertThat(options.apiKey()).isEqualTo("an-api-key-of-20-chars");
+    assertThat(LaunchOptions.parse(java.util.Map.of()).apiKey()).isNull();
+    for (String flag : LaunchOptions.VALUE_FLAGS) {
+      assertThat(LaunchOptions.USAGE).contains(flag);
+    }
+    assertThat(LaunchOptions.USAGE).contains("ROLLCALL_<OPTION>");
+  }
+
+  @Test
+  void aBadEnvironmentValueNamesItsVariable() {
+    assertThatThrownBy(() -> LaunchOptions.parse(java.util.Map.of("ROLLCALL_PORT", "http")))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("ROLLCALL_PORT: --port must be a number, got http");
+    assertThatThrownBy(() -> LaunchOptions.parse("--api-key", "short"))
+        .hasMessage("--api-key must be at least 16 characters");
+    assertThatThrownBy(() -> LaunchOptions.parse("--log-format", "xml"))
+        .hasMessage("--log-format must be text or json, got xml");
+    assertThatThrownBy(() -> LaunchOptions.parse("--drain-interval", "1ms"))
+        .hasMessage("--drain-interval must be at least 10ms, got 1ms");
+    assertThat(LaunchOptions.parse("--drain-batch=50", "--log-format=json"))
+        .extracting(LaunchOptions::drainBatch, LaunchOptions::logFormat)
+        .containsExactly(50, "json");
+  }
 }

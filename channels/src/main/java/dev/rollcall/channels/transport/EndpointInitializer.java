@@ -1,5 +1,6 @@
 package dev.rollcall.channels.transport;
 
+import dev.rollcall.channels.HttpRoute;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -23,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * pre-built ({@link FrameBytes}).
  */
 final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
-  /** Upgrade requests and route requests carry no body worth more than this; long-poll POSTs do. */
-  private static final int MAX_HTTP_REQUEST_BYTES = 64 * 1024;
+  /** Upgrade and route requests carry no more than this; long-poll POSTs may carry a batch. */
+  private static final int MAX_HTTP_REQUEST_BYTES = HttpRoute.MAX_BODY_BYTES;
 
   private final NettyEndpoint endpoint;
 

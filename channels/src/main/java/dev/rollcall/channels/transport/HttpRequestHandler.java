@@ -4,6 +4,7 @@ import dev.rollcall.channels.ConnectInfo;
 import dev.rollcall.channels.ConnectResult;
 import dev.rollcall.channels.HttpRoute;
 import dev.rollcall.protocol.Serializer;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -64,7 +65,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       endpoint.longPoll().handle(ctx, request, uri);
     } else if (path.equals(socketPath) || path.startsWith(socketPath + "/")) {
       respond(ctx, request, HttpResponseStatus.NOT_FOUND);
-    } else if (!request.method().equals(HttpMethod.GET)) {
+    } else if (!request.method().equals(HttpMethod.GET)
+        && endpoint.route(request.method().name(), path) == null) {
       respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED);
     } else {
       serve(ctx, request, uri);
@@ -185,7 +187,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   private void serve(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder uri) {
     String path = uri.path();
-    HttpRoute route = endpoint.routes().get(path);
+    HttpRoute route = endpoint.route(request.method().name(), path);
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     if (route != null) {
       HttpRoute.Request routeRequest =
@@ -193,7 +195,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
               request.method().name(),
               path,
               firstValues(uri.parameters()),
-              lowerCaseHeaders(request.headers()));
+              lowerCaseHeaders(request.headers()),
+              ByteBufUtil.getBytes(request.content()));
       Thread.startVirtualThread(
           () -> {
             HttpRoute.Response response;

@@ -29,6 +29,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class NettyEndpoint implements Endpoint {
   private final PubSub pubSub;
   private final boolean ownsPubSub;
   private final Map<String, HttpRoute> routes;
+  private final Map<String, HttpRoute> prefixRoutes;
   private final StaticResources staticResources;
   private final OriginCheck originCheck;
   private final WebSocketDecoderConfig decoderConfig;
@@ -80,6 +82,7 @@ public final class NettyEndpoint implements Endpoint {
             ? new LocalPubSub("rollcall-" + UUID.randomUUID().toString().substring(0, 8))
             : builder.pubSub;
     this.routes = Map.copyOf(builder.routes);
+    this.prefixRoutes = Map.copyOf(builder.prefixRoutes);
     this.staticResources =
         builder.staticRoot == null ? null : StaticResources.of(builder.staticRoot);
     this.originCheck = OriginCheck.of(config.allowedOrigins());
@@ -185,6 +188,43 @@ public final class NettyEndpoint implements Endpoint {
     return stats.fastlaneEncodes.sum();
   }
 
+  @Override
+  public int drain(int batchSize, Duration interval) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be positive, got " + batchSize);
+    }
+    if (closed) {
+      return 0;
+    }
+    serverChannel.close().syncUninterruptibly();
+    List<Connection> open = new ArrayList<>(connections);
+    int batches = 0;
+    for (int from = 0; from < open.size(); from += batchSize) {
+      if (batches++ > 0) {
+        try {
+          Thread.sleep(interval);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break; // close() still ends the rest
+        }
+      }
+      for (Connection connection : open.subList(from, Math.min(open.size(), from + batchSize))) {
+        connection
+            .channel()
+            .eventLoop()
+            .execute(
+                () ->
+                    connection
+                        .session()
+                        .shutdown()
+                        .whenComplete(
+                            (v, e) -> connection.close(CloseCodes.GOING_AWAY, "server shutdown")));
+      }
+    }
+    log.info("drained {} connections in {} batches of {}", open.size(), batches, batchSize);
+    return batches;
+  }
+
   /**
    * Graceful shutdown: stop accepting, end every channel with SHUTDOWN (their terminate runs), then
    * close every connection with 1001 so phoenix.js reconnects, to another node if need be.
@@ -251,8 +291,19 @@ public final class NettyEndpoint implements Endpoint {
     return socket;
   }
 
-  Map<String, HttpRoute> routes() {
-    return routes;
+  /** The route for a request, or null: an exact path for GET, else the longest prefix. */
+  HttpRoute route(String method, String path) {
+    HttpRoute exact = method.equals("GET") ? routes.get(path) : null;
+    if (exact != null) {
+      return exact;
+    }
+    String longest = null;
+    for (String prefix : prefixRoutes.keySet()) {
+      if (path.startsWith(prefix) && (longest == null || prefix.length() > longest.length())) {
+        longest = prefix;
+      }
+    }
+    return longest == null ? null : prefixRoutes.get(longest);
   }
 
   StaticResources staticResources() {
@@ -383,6 +434,7 @@ public final class NettyEndpoint implements Endpoint {
     private Socket socket;
     private PubSub pubSub;
     private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
+    private final Map<String, HttpRoute> prefixRoutes = new LinkedHashMap<>();
     private String staticRoot;
 
     @Override
@@ -408,6 +460,13 @@ public final class NettyEndpoint implements Endpoint {
     @Override
     public Endpoint.Builder http(String path, HttpRoute route) {
       routes.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(route, "route"));
+      return this;
+    }
+
+    @Override
+    public Endpoint.Builder httpPrefix(String prefix, HttpRoute route) {
+      prefixRoutes.put(
+          Objects.requireNonNull(prefix, "prefix"), Objects.requireNonNull(route, "route"));
       return this;
     }
 

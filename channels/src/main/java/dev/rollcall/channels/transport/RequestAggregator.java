@@ -1,11 +1,18 @@
 package dev.rollcall.channels.transport;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Netty's request aggregator with two limits: long-poll POSTs may carry a full batch ({@link
@@ -16,9 +23,14 @@ import io.netty.handler.codec.http.HttpUtil;
  * <p>One per connection, confined to its event loop.
  */
 final class RequestAggregator extends HttpObjectAggregator {
+  /** What an HTTP route's caller gets for a body over {@code HttpRoute.MAX_BODY_BYTES}. */
+  private static final byte[] TOO_LARGE =
+      "{\"error\":\"body_too_large\"}".getBytes(StandardCharsets.UTF_8);
+
   private final int smallLimit;
   private final String longPollPath;
   private int limitOfCurrent;
+  private boolean currentIsLongPoll;
 
   RequestAggregator(int smallLimit, int longPollLimit, String longPollPath) {
     super(Math.max(smallLimit, longPollLimit));
@@ -29,7 +41,8 @@ final class RequestAggregator extends HttpObjectAggregator {
   @Override
   protected boolean isContentLengthInvalid(HttpMessage start, int maxContentLength) {
     limitOfCurrent = maxContentLength;
-    if (start instanceof HttpRequest request && !isLongPoll(request)) {
+    currentIsLongPoll = start instanceof HttpRequest request && isLongPoll(request);
+    if (!currentIsLongPoll) {
       limitOfCurrent = smallLimit;
     }
     try {
@@ -47,10 +60,22 @@ final class RequestAggregator extends HttpObjectAggregator {
 
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-    LongPollHandler.error(
-        ctx,
-        false,
-        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-        "request body over " + limitOfCurrent + " bytes");
+    if (currentIsLongPoll) {
+      LongPollHandler.error(
+          ctx,
+          false,
+          HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+          "request body over " + limitOfCurrent + " bytes");
+      return;
+    }
+    var response =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            Unpooled.wrappedBuffer(TOO_LARGE));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    HttpUtil.setContentLength(response, TOO_LARGE.length);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
   }
 }

@@ -37,10 +37,16 @@ final class Hero implements ClientListener, AutoCloseable {
 
   /** Connects to {@code node}, joins the lobby and waits for its name. */
   static Hero join(PhoenixClient client, ClusterNode node) throws Exception {
+    return join(client, node, null);
+  }
+
+  /** Like {@link #join(PhoenixClient, ClusterNode)}, with a page's token (null for none). */
+  static Hero join(PhoenixClient client, ClusterNode node, String token) throws Exception {
     var hero = new Hero(node);
+    SocketOptions options = SocketOptions.defaults().withListener(hero);
     hero.socket =
         client
-            .connect(node.socketUri(), SocketOptions.defaults().withListener(hero))
+            .connect(node.socketUri(), token == null ? options : options.withAuthToken(token))
             .get(10, TimeUnit.SECONDS);
     Message reply = hero.socket.join(LOBBY, Map.of()).get(10, TimeUnit.SECONDS);
     if (!"ok".equals(ClientSocket.status(reply))) {
