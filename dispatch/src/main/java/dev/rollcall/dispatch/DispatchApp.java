@@ -139,7 +139,7 @@ public final class DispatchApp implements AutoCloseable {
                     pubSub,
                     presence,
                     NotificationsChannel.LOBBY,
-                    desk,
+                    (body, reporter) -> desk.handle("report_incident", body, reporter),
                     new HeroDisconnects(
                         pubSub, roster::holder, id -> endpoint.get().disconnect(id))))
             .staticResources("public")

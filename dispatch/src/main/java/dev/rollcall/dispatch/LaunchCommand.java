@@ -81,6 +81,7 @@ final class LaunchCommand {
 
   @Option(
       names = "--compress",
+      arity = "1",
       paramLabel = "on|off",
       converter = OnOffConverter.class,
       description =
@@ -235,9 +236,10 @@ final class LaunchCommand {
   static final class OnOffConverter implements CommandLine.ITypeConverter<Boolean> {
     @Override
     public Boolean convert(String value) {
+      // picocli also hands the field's own default through the converter, as "true"/"false".
       return switch (value) {
-        case "on" -> true;
-        case "off" -> false;
+        case "on", "true" -> true;
+        case "off", "false" -> false;
         default -> throw new UsageException("--compress is on or off, got " + value);
       };
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rollcall.channels.Broadcast;
 import dev.rollcall.channels.HttpRoute;
 import dev.rollcall.channels.Reply;
-import dev.rollcall.dispatch.DispatchDesk;
 import dev.rollcall.presence.Presence;
 import dev.rollcall.pubsub.PubSub;
 import java.io.IOException;
@@ -40,9 +39,16 @@ public final class ApiRoute implements HttpRoute {
   private final PubSub pubSub;
   private final Presence presence;
   private final String lobby;
-  private final DispatchDesk desk;
+  private final Incidents incidents;
   private final HeroDisconnects disconnects;
   private final byte[] openApi;
+
+  /** Reports an incident exactly as a page's {@code report_incident} push does. */
+  @FunctionalInterface
+  public interface Incidents {
+    /** The reply the page would get; {@code reporter} stands for the caller. */
+    Reply report(Object body, String reporter);
+  }
 
   /**
    * @param apiKey the key callers must present, or null for no API
@@ -52,13 +58,13 @@ public final class ApiRoute implements HttpRoute {
       PubSub pubSub,
       Presence presence,
       String lobby,
-      DispatchDesk desk,
+      Incidents incidents,
       HeroDisconnects disconnects) {
     this.keyDigest = apiKey == null ? null : sha256(apiKey);
     this.pubSub = pubSub;
     this.presence = presence;
     this.lobby = lobby;
-    this.desk = desk;
+    this.incidents = incidents;
     this.disconnects = disconnects;
     this.openApi = openApiDocument();
   }
@@ -127,7 +133,7 @@ public final class ApiRoute implements HttpRoute {
     if (body == NOT_JSON) {
       return error(400, "invalid_json");
     }
-    Reply reply = desk.handle("report_incident", body, REPORTER);
+    Reply reply = incidents.report(body, REPORTER);
     if (reply instanceof Reply.Status status && status.status().equals("ok")) {
       return ok(201, status.response());
     }
