@@ -2,14 +2,10 @@ package dev.rollcall.examples.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rollcall.testing.DocQuotes;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,69 +15,36 @@ import org.junit.jupiter.api.Test;
  * example changed without its guide, fails here.
  */
 class GettingStartedGuideTest {
-  private static final Path ROOT =
-      Path.of(System.getenv().getOrDefault("ROLLCALL_PROJECT_ROOT", "../.."));
-  private static final Pattern BLOCK =
-      Pattern.compile("```(java|js)\\n(.*?)\\n```", Pattern.DOTALL);
+  private static final Path GUIDE =
+      Path.of(System.getenv().getOrDefault("ROLLCALL_PROJECT_ROOT", "../.."))
+          .resolve("docs/getting-started.md");
 
   @Test
-  void everyCodeBlockIsQuotedFromTheExample() throws IOException {
-    String guide = Files.readString(ROOT.resolve("docs/getting-started.md"));
-    List<String> java = sources(Path.of("src/main/java"), ".java");
-    List<String> page = sources(Path.of("src/main/resources/public"), ".html");
-    int blocks = 0;
-    Matcher m = BLOCK.matcher(guide);
-    while (m.find()) {
-      blocks++;
-      List<String> candidates = m.group(1).equals("java") ? java : page;
-      String block = m.group(2);
-      assertThat(candidates.stream().anyMatch(source -> quotes(source, block)))
-          .as("this %s block of the guide is not in the example's sources:%n%s", m.group(1), block)
-          .isTrue();
-    }
-    assertThat(blocks).as("code blocks in the guide").isGreaterThanOrEqualTo(8);
+  void everyJavaBlockIsQuotedFromTheExample() throws IOException {
+    assertQuoted(DocQuotes.blocks(GUIDE, "java"), Path.of("src/main/java"), ".java", 7);
   }
 
-  /** Whether {@code source} holds {@code block}'s lines in a row, each indented by the same run. */
-  static boolean quotes(String source, String block) {
-    List<String> lines = block.lines().toList();
-    List<String> sourceLines = source.lines().toList();
-    for (int start = 0; start + lines.size() <= sourceLines.size(); start++) {
-      String first = sourceLines.get(start);
-      if (!first.endsWith(lines.getFirst()) || lines.getFirst().isEmpty()) {
-        continue;
-      }
-      String indent = first.substring(0, first.length() - lines.getFirst().length());
-      if (!indent.isBlank()) {
-        continue;
-      }
-      boolean all = true;
-      for (int i = 0; i < lines.size() && all; i++) {
-        String expected = lines.get(i).isEmpty() ? "" : indent + lines.get(i);
-        all = sourceLines.get(start + i).equals(expected);
-      }
-      if (all) {
-        return true;
-      }
-    }
-    return false;
+  @Test
+  void everyJavaScriptBlockIsQuotedFromThePage() throws IOException {
+    assertQuoted(DocQuotes.blocks(GUIDE, "js"), Path.of("src/main/resources/public"), ".html", 1);
   }
 
   @Test
   void aChangedLineIsNotAQuote() {
     String source = "class A {\n  void f() {\n    g();\n  }\n}\n";
-    assertThat(quotes(source, "void f() {\n  g();\n}")).isTrue();
-    assertThat(quotes(source, "void f() {\n  h();\n}")).isFalse();
-    assertThat(quotes(source, "void f() {\ng();\n}")).isFalse();
+    assertThat(DocQuotes.quotes(source, "void f() {\n  g();\n}")).isTrue();
+    assertThat(DocQuotes.quotes(source, "void f() {\n  h();\n}")).isFalse();
+    assertThat(DocQuotes.quotes(source, "void f() {\ng();\n}")).isFalse();
   }
 
-  private static List<String> sources(Path dir, String suffix) throws IOException {
-    List<String> out = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(suffix)).toList()) {
-        out.add(Files.readString(file));
-      }
+  private static void assertQuoted(
+      List<DocQuotes.Block> blocks, Path sources, String suffix, int expected) throws IOException {
+    assertThat(blocks).as("%s blocks in the guide", suffix).hasSize(expected);
+    List<String> files = DocQuotes.sources(sources, suffix);
+    for (DocQuotes.Block block : blocks) {
+      assertThat(files.stream().anyMatch(source -> DocQuotes.quotes(source, block.text())))
+          .as("this block of the guide is not in the example's sources:%n%s", block.text())
+          .isTrue();
     }
-    return out;
   }
 }
