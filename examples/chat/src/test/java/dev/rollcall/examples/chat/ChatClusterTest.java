@@ -8,7 +8,6 @@ import dev.rollcall.client.Channel;
 import dev.rollcall.client.Socket;
 import dev.rollcall.client.SocketConfig;
 import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PipedInputStream;
@@ -42,10 +41,22 @@ class ChatClusterTest {
       await().atMost(WAIT).until(() -> annOut.toString(UTF_8).contains("online: [ann]"));
 
       var bobOut = new ByteArrayOutputStream();
-      chat(url(b), "bob", new ByteArrayInputStream("hello from b\n".getBytes(UTF_8)), bobOut);
+      var bobTyping = new PipedOutputStream();
+      var bobIn = new PipedInputStream(bobTyping);
+      CompletableFuture<Void> bob =
+          CompletableFuture.runAsync(() -> chat(url(b), "bob", bobIn, bobOut));
+      // Bob types once each sees the other: both nodes reach each other through Redis by then.
+      await()
+          .atMost(WAIT)
+          .until(() -> annOut.toString(UTF_8).matches("(?s).*online: \\[(ann, bob|bob, ann)\\].*"));
+      await()
+          .atMost(WAIT)
+          .until(() -> bobOut.toString(UTF_8).matches("(?s).*online: \\[(ann, bob|bob, ann)\\].*"));
+      bobTyping.write("hello from b\n".getBytes(UTF_8));
+      bobTyping.close();
+      bob.get(15, TimeUnit.SECONDS);
 
       await().atMost(WAIT).until(() -> annOut.toString(UTF_8).contains("bob: hello from b"));
-      assertThat(annOut.toString(UTF_8)).containsPattern("online: \\[(ann, bob|bob, ann)\\]");
       assertThat(bobOut.toString(UTF_8)).contains("bob: hello from b").doesNotContain("not sent");
 
       // A user joining on node a later gets the message node b relayed in the history.
