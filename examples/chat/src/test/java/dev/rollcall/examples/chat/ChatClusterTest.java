@@ -16,6 +16,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -30,21 +32,23 @@ class ChatClusterTest {
 
   @Test
   void twoNodesShareRoomsOverRedis() throws Exception {
-    try (RedisServerProcess redis = RedisServerProcess.start();
+    // Own threads for the two blocking terminal clients, so they take none from the common pool.
+    try (ExecutorService users = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().factory());
+        RedisServerProcess redis = RedisServerProcess.start();
         ChatServer a = new ChatServer(0, ChatServer.pubSub(redis.uri()));
         ChatServer b = new ChatServer(0, ChatServer.pubSub(redis.uri()))) {
       var annOut = new ByteArrayOutputStream();
       var annTyping = new PipedOutputStream();
       var annIn = new PipedInputStream(annTyping);
       CompletableFuture<Void> ann =
-          CompletableFuture.runAsync(() -> chat(url(a), "ann", annIn, annOut));
+          CompletableFuture.runAsync(() -> chat(url(a), "ann", annIn, annOut), users);
       await().atMost(WAIT).until(() -> annOut.toString(UTF_8).contains("online: [ann]"));
 
       var bobOut = new ByteArrayOutputStream();
       var bobTyping = new PipedOutputStream();
       var bobIn = new PipedInputStream(bobTyping);
       CompletableFuture<Void> bob =
-          CompletableFuture.runAsync(() -> chat(url(b), "bob", bobIn, bobOut));
+          CompletableFuture.runAsync(() -> chat(url(b), "bob", bobIn, bobOut), users);
       // Bob types once each sees the other: both nodes reach each other through Redis by then.
       await()
           .atMost(WAIT)
