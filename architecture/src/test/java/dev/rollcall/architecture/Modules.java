@@ -43,7 +43,18 @@ record Modules(String name, String root, Set<String> exports, Set<String> depend
               "bench",
               "dev.rollcall.bench",
               Set.of(),
-              Set.of("pubsub", "protocol", "channels", "presence", "client")));
+              Set.of("pubsub", "protocol", "channels", "presence", "client")),
+          new Modules(
+              "spring",
+              "dev.rollcall.spring",
+              Set.of("dev.rollcall.spring"),
+              Set.of("pubsub", "channels", "presence")),
+          // Examples show what a user writes, so they may use exported API packages only.
+          new Modules(
+              "examples",
+              "dev.rollcall.examples",
+              Set.of(),
+              Set.of("pubsub", "channels", "presence", "client", "spring")));
 
   boolean owns(String packageName) {
     return packageName.equals(root) || packageName.startsWith(root + ".");

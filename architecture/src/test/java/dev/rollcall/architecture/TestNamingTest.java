@@ -19,7 +19,17 @@ import org.junit.jupiter.api.Test;
 class TestNamingTest {
   private static final List<String> MODULES =
       List.of(
-          "testing", "pubsub", "protocol", "channels", "client", "presence", "dispatch", "bench");
+          "testing",
+          "pubsub",
+          "protocol",
+          "channels",
+          "client",
+          "presence",
+          "dispatch",
+          "bench",
+          "spring-boot-starter",
+          "examples/chat",
+          "examples/spring-chat");
   private static final List<String> TEST_ANNOTATIONS =
       List.of(
           "org.junit.jupiter.api.Test",

@@ -6,8 +6,8 @@ import java.util.ServiceLoader;
 
 /**
  * Serves one {@link Socket} over WebSocket at {@code socketPath + "/websocket"}, plus plain HTTP
- * routes, on one port. Start with {@link #start}; {@link #close} shuts down gracefully: every
- * channel's {@code terminate} runs, then every connection closes with 1001 (so phoenix.js
+ * routes, on one port. Start with {@link Builder#start}; {@link #close} shuts down gracefully:
+ * every channel's {@code terminate} runs, then every connection closes with 1001 (so phoenix.js
  * reconnects to another node).
  */
 public interface Endpoint extends AutoCloseable {
