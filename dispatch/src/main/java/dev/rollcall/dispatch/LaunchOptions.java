@@ -61,26 +61,9 @@ public record LaunchOptions(
   /** Stands for the flag in a converter's message until the flag is known. */
   static final String FLAG_PLACEHOLDER = "<flag>";
 
-  /** As before {@code --origin} existed: the default allow-list. */
+  /** The essentials; every other option at its default (no origin list, no HTTP API). */
   public LaunchOptions(
       String host, int port, Duration notifyInterval, String node, URI redis, boolean help) {
-    this(host, port, notifyInterval, node, redis, help, null);
-  }
-
-  /**
-   * As before the transport, history, {@code --api-key} and drain flags existed: their defaults, no
-   * HTTP API.
-   */
-  public LaunchOptions(
-      String host,
-      int port,
-      Duration notifyInterval,
-      String node,
-      URI redis,
-      boolean help,
-      List<String> origins,
-      Duration offerTimeout,
-      Duration reassignAfter) {
     this(
         host,
         port,
@@ -88,9 +71,9 @@ public record LaunchOptions(
         node,
         redis,
         help,
-        origins,
-        offerTimeout,
-        reassignAfter,
+        null,
+        DEFAULT_OFFER_TIMEOUT,
+        DEFAULT_REASSIGN_AFTER,
         Transports.defaults(),
         DEFAULT_HISTORY_SIZE,
         DEFAULT_HISTORY_TTL,
@@ -98,27 +81,6 @@ public record LaunchOptions(
         DEFAULT_DRAIN_BATCH,
         DEFAULT_DRAIN_INTERVAL,
         "text");
-  }
-
-  /** As before the dispatch offer flags existed: their defaults. */
-  public LaunchOptions(
-      String host,
-      int port,
-      Duration notifyInterval,
-      String node,
-      URI redis,
-      boolean help,
-      List<String> origins) {
-    this(
-        host,
-        port,
-        notifyInterval,
-        node,
-        redis,
-        help,
-        origins,
-        DEFAULT_OFFER_TIMEOUT,
-        DEFAULT_REASSIGN_AFTER);
   }
 
   /**
@@ -234,8 +196,7 @@ public record LaunchOptions(
   }
 
   public static LaunchOptions defaults() {
-    return new LaunchOptions(
-        "0.0.0.0", 4000, Duration.ofSeconds(5), defaultNode(), null, false, null);
+    return new LaunchOptions("0.0.0.0", 4000, Duration.ofSeconds(5), defaultNode(), null, false);
   }
 
   /** The flags that take a value; each is also read from {@code ROLLCALL_<FLAG>}. */
