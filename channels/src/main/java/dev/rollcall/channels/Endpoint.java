@@ -84,6 +84,12 @@ public interface Endpoint extends AutoCloseable {
      */
     Builder staticResources(String classpathRoot);
 
+    /**
+     * Hears the endpoint's join, reply and delivery latencies (default: {@link
+     * EndpointObserver#NONE}).
+     */
+    Builder observer(EndpointObserver observer);
+
     Endpoint start();
   }
 }

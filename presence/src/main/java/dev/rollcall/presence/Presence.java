@@ -94,6 +94,12 @@ public interface Presence extends AutoCloseable {
   /** {@code {"metas": [...]}} for {@code key} on {@code topic}, or an empty map. */
   Map<String, Object> get(String topic, String key);
 
+  /**
+   * Times this node's tracker heartbeats and merges from now on, for metrics ({@link
+   * TrackerObserver#NONE}, the default, times nothing).
+   */
+  void observe(TrackerObserver observer);
+
   /** Stops this node's presence; other nodes drop its presences at once. */
   @Override
   void close();

@@ -12,6 +12,7 @@ public final class Delivery {
   private final String topic;
   private final Object message;
   private final Subscriber from;
+  private final long nanoTime = System.nanoTime();
   private final ConcurrentHashMap<Object, Object> memo = new ConcurrentHashMap<>(2);
 
   public Delivery(String topic, Object message, Subscriber from) {
@@ -31,6 +32,14 @@ public final class Delivery {
   /** The subscriber that sent it with {@code broadcastFrom}, or null. */
   public Subscriber from() {
     return from;
+  }
+
+  /**
+   * {@link System#nanoTime()} when this delivery was made: when the broadcast was handed to this
+   * node's subscribers (for an endpoint's delivery latency).
+   */
+  public long nanoTime() {
+    return nanoTime;
   }
 
   /** Computes {@code compute(key)} once per delivery, however many subscribers ask. */

@@ -1,5 +1,6 @@
 package dev.rollcall.channels.channel;
 
+import dev.rollcall.channels.EndpointObserver;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -20,18 +21,28 @@ public final class ChannelCounters {
   private final LongAdder pausedSockets = new LongAdder();
   private final long maxQueuedInbound;
   private final long resumeQueuedInbound;
+  private final EndpointObserver observer;
   private final ConcurrentLinkedQueue<SocketSession> waitingForBudget =
       new ConcurrentLinkedQueue<>();
 
   /** Without an endpoint-wide budget (each socket's own bound still holds). */
   public ChannelCounters() {
-    this(Long.MAX_VALUE);
+    this(Long.MAX_VALUE, EndpointObserver.NONE);
   }
 
-  /** Client messages queued on all sockets together beyond which sockets stop being read. */
-  public ChannelCounters(long maxQueuedInbound) {
+  /**
+   * {@code maxQueuedInbound}: client messages queued on all sockets together beyond which sockets
+   * stop being read; {@code observer} hears the endpoint's latencies.
+   */
+  public ChannelCounters(long maxQueuedInbound, EndpointObserver observer) {
     this.maxQueuedInbound = maxQueuedInbound;
     this.resumeQueuedInbound = maxQueuedInbound / 2;
+    this.observer = observer;
+  }
+
+  /** The endpoint's observer, {@link EndpointObserver#NONE} if none. */
+  EndpointObserver observer() {
+    return observer;
   }
 
   long nextSerial() {

@@ -3,6 +3,7 @@ package dev.rollcall.channels.channel;
 import dev.rollcall.channels.Broadcast;
 import dev.rollcall.channels.Channel;
 import dev.rollcall.channels.ChannelSocket;
+import dev.rollcall.channels.EndpointObserver;
 import dev.rollcall.channels.ExitReason;
 import dev.rollcall.channels.JoinResult;
 import dev.rollcall.channels.Reply;
@@ -108,8 +109,8 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
 
   private void handle(Mail mail) {
     switch (mail) {
-      case Mail.Join join -> join(join.params(), join.ref());
-      case Mail.In in -> handleIn(in.message());
+      case Mail.Join join -> join(join.params(), join.ref(), join.readNanos());
+      case Mail.In in -> handleIn(in.message(), in.readNanos());
       case Mail.Leave leave -> leave(leave.message());
       case Mail.Info info -> handleInfo(info.message());
       case Mail.Stop stop -> end(stop.reason());
@@ -138,7 +139,7 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
 
   // ---- callbacks
 
-  private void join(Object params, String ref) {
+  private void join(Object params, String ref, long readNanos) {
     JoinResult result;
     try {
       channel = route.channel().get();
@@ -156,6 +157,10 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
       case JoinResult.Error error -> refuse(ref, error.response());
       case null -> refuse(ref, Map.of("reason", "join crashed"));
     }
+    EndpointObserver observer = session.counters().observer();
+    if (observer != EndpointObserver.NONE) {
+      observer.joined(session.nanoTime() - readNanos);
+    }
     if (replacedJoinRef != null) {
       // Phoenix order for a duplicate join: the new join's reply first, then the old one's close.
       session.outbound().write(closeFrame(replacedJoinRef, Message.CLOSE));
@@ -172,7 +177,7 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
     reply(ref, "error", response);
   }
 
-  private void handleIn(Message message) {
+  private void handleIn(Message message, long readNanos) {
     Reply reply;
     try {
       reply = channel.handleIn(message.event(), message.payload(), this);
@@ -180,19 +185,28 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
       crash("handleIn " + message.event(), e);
       return;
     }
-    respond(message.ref(), reply);
+    if (respond(message.ref(), reply)) {
+      EndpointObserver observer = session.counters().observer();
+      if (observer != EndpointObserver.NONE) {
+        observer.replied(session.nanoTime() - readNanos);
+      }
+    }
     if (reply instanceof Reply.Stop) {
       end(ExitReason.STOPPED);
     }
   }
 
-  private void respond(String ref, Reply reply) {
-    switch (reply) {
-      case Reply.Status status -> reply(ref, status.status(), status.response());
+  /** Whether a reply went out. */
+  private boolean respond(String ref, Reply reply) {
+    return switch (reply) {
+      case Reply.Status status -> {
+        reply(ref, status.status(), status.response());
+        yield true;
+      }
       case Reply.Stop stop -> respond(ref, stop.reply());
-      case Reply.None none -> {}
-      case null -> {}
-    }
+      case Reply.None none -> false;
+      case null -> false;
+    };
   }
 
   private void leave(Message message) {
@@ -294,6 +308,10 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
     }
     if (delivery.message() instanceof Broadcast broadcast) {
       session.outbound().writeBroadcast(delivery, broadcast);
+      EndpointObserver observer = session.counters().observer();
+      if (observer != EndpointObserver.NONE) {
+        observer.delivered(System.nanoTime() - delivery.nanoTime());
+      }
     } else {
       enqueue(new Mail.Info(delivery.message()));
     }

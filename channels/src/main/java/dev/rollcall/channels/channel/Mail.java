@@ -12,11 +12,14 @@ sealed interface Mail {
    */
   sealed interface FromClient extends Mail {}
 
-  /** {@code phx_join}: runs {@code Channel.join}. */
-  record Join(Object params, String ref) implements FromClient {}
+  /**
+   * {@code phx_join}: runs {@code Channel.join}. {@code readNanos}: when its frame was read, for
+   * the endpoint's observer.
+   */
+  record Join(Object params, String ref, long readNanos) implements FromClient {}
 
-  /** A client push: runs {@code Channel.handleIn}. */
-  record In(Message message) implements FromClient {}
+  /** A client push: runs {@code Channel.handleIn}. {@code readNanos}: as for {@link Join}. */
+  record In(Message message, long readNanos) implements FromClient {}
 
   /** {@code phx_leave}: reply ok, terminate, {@code phx_close}. */
   record Leave(Message message) implements FromClient {}

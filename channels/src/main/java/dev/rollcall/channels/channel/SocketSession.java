@@ -87,7 +87,8 @@ public final class SocketSession {
     if (closing) {
       return;
     }
-    if (!bucket.tryTake(nanoClock.getAsLong())) {
+    long now = nanoClock.getAsLong();
+    if (!bucket.tryTake(now)) {
       refuseOverRate(message);
       return;
     }
@@ -108,9 +109,9 @@ public final class SocketSession {
       // Heartbeats never reach channels; the reply's join_ref is always null.
       out.write(reply(null, message.ref(), topic, "ok", EMPTY));
     } else if (Message.JOIN.equals(event)) {
-      join(message);
+      join(message, now);
     } else {
-      toChannel(message);
+      toChannel(message, now);
     }
   }
 
@@ -133,7 +134,7 @@ public final class SocketSession {
             Map.of("reason", "rate_limited")));
   }
 
-  private void join(Message message) {
+  private void join(Message message, long readNanos) {
     String topic = message.topic();
     String joinRef = message.joinRef() != null ? message.joinRef() : message.ref();
     if (topic.length() > config.maxTopicLength()) {
@@ -176,10 +177,10 @@ public final class SocketSession {
     }
     channels.put(topic, process);
     counters.started();
-    toProcess(process, new Mail.Join(message.payload(), message.ref()));
+    toProcess(process, new Mail.Join(message.payload(), message.ref(), readNanos));
   }
 
-  private void toChannel(Message message) {
+  private void toChannel(Message message, long readNanos) {
     ChannelProcess process = channels.get(message.topic());
     if (process == null) {
       if (Message.LEAVE.equals(message.event())) {
@@ -197,7 +198,7 @@ public final class SocketSession {
       channels.remove(message.topic());
       toProcess(process, new Mail.Leave(message));
     } else {
-      toProcess(process, new Mail.In(message));
+      toProcess(process, new Mail.In(message, readNanos));
     }
   }
 
@@ -344,6 +345,11 @@ public final class SocketSession {
 
   ChannelCounters counters() {
     return counters;
+  }
+
+  /** The clock that stamped each mail's {@code readNanos}. */
+  long nanoTime() {
+    return nanoClock.getAsLong();
   }
 
   Map<String, Object> seedAssigns() {

@@ -5,6 +5,7 @@ import dev.rollcall.channels.BroadcastCodec;
 import dev.rollcall.channels.ConnectResult;
 import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.EndpointConfig;
+import dev.rollcall.channels.EndpointObserver;
 import dev.rollcall.channels.HttpRoute;
 import dev.rollcall.channels.Socket;
 import dev.rollcall.channels.channel.ChannelCounters;
@@ -74,7 +75,7 @@ public final class NettyEndpoint implements Endpoint {
 
   private NettyEndpoint(Builder builder) {
     this.config = builder.config;
-    this.channelCounters = new ChannelCounters(config.maxQueuedInboundTotal());
+    this.channelCounters = new ChannelCounters(config.maxQueuedInboundTotal(), builder.observer);
     this.socket = Objects.requireNonNull(builder.socket, "socket");
     this.ownsPubSub = builder.pubSub == null;
     this.pubSub =
@@ -436,6 +437,7 @@ public final class NettyEndpoint implements Endpoint {
     private final Map<String, HttpRoute> routes = new LinkedHashMap<>();
     private final Map<String, HttpRoute> prefixRoutes = new LinkedHashMap<>();
     private String staticRoot;
+    private EndpointObserver observer = EndpointObserver.NONE;
 
     @Override
     public Endpoint.Builder config(EndpointConfig config) {
@@ -473,6 +475,12 @@ public final class NettyEndpoint implements Endpoint {
     @Override
     public Endpoint.Builder staticResources(String classpathRoot) {
       this.staticRoot = Objects.requireNonNull(classpathRoot, "classpathRoot");
+      return this;
+    }
+
+    @Override
+    public Endpoint.Builder observer(EndpointObserver observer) {
+      this.observer = Objects.requireNonNull(observer, "observer");
       return this;
     }
 

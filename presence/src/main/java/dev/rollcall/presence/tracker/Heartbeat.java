@@ -23,6 +23,7 @@ final class Heartbeat {
   private final Actor actor;
   private final TrackerClock clock;
   private final TrackerConfig config;
+  private final TrackerTimings timings;
   private boolean deltaFlushScheduled;
 
   Heartbeat(
@@ -32,7 +33,9 @@ final class Heartbeat {
       Peers peers,
       Actor actor,
       TrackerClock clock,
-      TrackerConfig config) {
+      TrackerConfig config,
+      TrackerTimings timings) {
+    this.timings = timings;
     this.state = state;
     this.gossip = gossip;
     this.transfers = transfers;
@@ -50,10 +53,12 @@ final class Heartbeat {
   }
 
   private void beat() {
+    long start = timings.start();
     try {
       broadcastDelta();
       requestTransfers();
       detectDowns();
+      timings.heartbeat(start);
     } catch (RuntimeException e) {
       log.error("tracker {} heartbeat failed", config.name(), e);
     } finally {

@@ -21,6 +21,7 @@ final class Inbox {
   private final Actor actor;
   private final TrackerClock clock;
   private final TrackerConfig config;
+  private final TrackerTimings timings;
   private long nameClashes;
 
   Inbox(
@@ -30,7 +31,9 @@ final class Inbox {
       Transfers transfers,
       Actor actor,
       TrackerClock clock,
-      TrackerConfig config) {
+      TrackerConfig config,
+      TrackerTimings timings) {
+    this.timings = timings;
     this.state = state;
     this.upkeep = upkeep;
     this.peers = peers;
@@ -89,7 +92,9 @@ final class Inbox {
       return;
     }
     if (heartbeat.delta() != null) {
+      long start = timings.start();
       upkeep.report(state.merge(heartbeat.delta()));
+      timings.merged(start);
     }
     transfers.advertised(peer, heartbeat.clock(), now);
   }

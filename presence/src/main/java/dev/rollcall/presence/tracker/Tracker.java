@@ -2,6 +2,7 @@ package dev.rollcall.presence.tracker;
 
 import dev.rollcall.presence.Presence.Result;
 import dev.rollcall.presence.TrackerConfig;
+import dev.rollcall.presence.TrackerObserver;
 import dev.rollcall.presence.crdt.Replica;
 import dev.rollcall.presence.crdt.TrackerState;
 import dev.rollcall.pubsub.Delivery;
@@ -42,6 +43,7 @@ public final class Tracker implements AutoCloseable {
   private final Inbox inbox;
   private final LocalChanges local;
   private final Heartbeat heartbeat;
+  private final TrackerTimings timings;
   private volatile boolean closed;
 
   private Tracker(
@@ -61,10 +63,11 @@ public final class Tracker implements AutoCloseable {
     ViewUpkeep upkeep = new ViewUpkeep(view, listener, config.name());
     // Subscribed only once everything is built (start), so the inbox is there before a message.
     this.gossip = new Gossip(pubSub, config.topic(), this::receive);
-    Transfers transfers = new Transfers(state, gossip, upkeep, config);
+    this.timings = new TrackerTimings(clock);
+    Transfers transfers = new Transfers(state, gossip, upkeep, config, timings);
     Peers peers = new Peers(state, upkeep, transfers, config);
-    this.inbox = new Inbox(state, upkeep, peers, transfers, actor, clock, config);
-    this.heartbeat = new Heartbeat(state, gossip, transfers, peers, actor, clock, config);
+    this.inbox = new Inbox(state, upkeep, peers, transfers, actor, clock, config, timings);
+    this.heartbeat = new Heartbeat(state, gossip, transfers, peers, actor, clock, config, timings);
     this.local = new LocalChanges(state, view, listener, actor, heartbeat);
   }
 
@@ -102,6 +105,11 @@ public final class Tracker implements AutoCloseable {
 
   public TrackerConfig config() {
     return config;
+  }
+
+  /** Times heartbeats and merges from now on ({@link TrackerObserver#NONE} stops). */
+  public void observe(TrackerObserver observer) {
+    timings.observe(Objects.requireNonNull(observer, "observer"));
   }
 
   // ---- local changes (callers' threads) ------------------------------------------------------

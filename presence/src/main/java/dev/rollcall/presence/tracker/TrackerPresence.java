@@ -4,6 +4,7 @@ import dev.rollcall.channels.ChannelSocket;
 import dev.rollcall.presence.Presence;
 import dev.rollcall.presence.PresenceConfig;
 import dev.rollcall.presence.PresenceFetch;
+import dev.rollcall.presence.TrackerObserver;
 import dev.rollcall.pubsub.PubSub;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,6 +142,11 @@ public final class TrackerPresence implements Presence {
     Map<String, Map<String, Object>> grouped = new LinkedHashMap<>(byKey.size() * 2);
     byKey.forEach((key, metas) -> grouped.put(key, Map.of("metas", List.copyOf(metas))));
     return presences.isEmpty() ? grouped : fetch.fetch(topic, grouped);
+  }
+
+  @Override
+  public void observe(TrackerObserver observer) {
+    tracker.observe(observer);
   }
 
   /** Stops the tracker (peers drop this node's presences at once) and the diff thread. */

@@ -26,12 +26,19 @@ final class Transfers {
   private final Gossip gossip;
   private final ViewUpkeep upkeep;
   private final TrackerConfig config;
+  private final TrackerTimings timings;
 
   private final Map<Replica, Long> askedAt = new HashMap<>();
   private final Map<Replica, Long> advertised = new HashMap<>();
   private final Map<Replica, Boolean> needed = new LinkedHashMap<>();
 
-  Transfers(TrackerState state, Gossip gossip, ViewUpkeep upkeep, TrackerConfig config) {
+  Transfers(
+      TrackerState state,
+      Gossip gossip,
+      ViewUpkeep upkeep,
+      TrackerConfig config,
+      TrackerTimings timings) {
+    this.timings = timings;
     this.state = state;
     this.gossip = gossip;
     this.upkeep = upkeep;
@@ -91,7 +98,9 @@ final class Transfers {
     if (!ack.to().equals(state.replica()) || state.status(ack.from()) == null) {
       return;
     }
+    long start = timings.start();
     upkeep.report(state.merge(ack.state()));
+    timings.merged(start);
     Long clock = advertised.get(ack.from());
     if (clock != null && !state.hasGap(ack.from(), clock)) {
       needed.remove(ack.from());

@@ -49,6 +49,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,6 +111,7 @@ public final class RedisPubSub implements PubSub {
   private final ScheduledExecutorService connector;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final PublishQueue publishQueue;
+  private final PublishLagProbe lagProbe = new PublishLagProbe();
 
   private volatile Link link; // written on the connector thread only
   private volatile RedisHealth health = RedisHealth.DOWN;
@@ -311,6 +313,16 @@ public final class RedisPubSub implements PubSub {
     healthListeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
+  /**
+   * Hears the publish lag, in nanoseconds, of one of this node's broadcasts at a time: from being
+   * queued for {@code PUBLISH} to its copy arriving back from Redis on this node's subscription
+   * (the same hop every other node's copy makes). Called on Lettuce's I/O thread: must not block.
+   * Without a listener nothing is timed.
+   */
+  public void addPublishLagListener(LongConsumer lagNanos) {
+    lagProbe.addListener(Objects.requireNonNull(lagNanos, "lagNanos"));
+  }
+
   public RedisHealth health() {
     return health;
   }
@@ -493,7 +505,11 @@ public final class RedisPubSub implements PubSub {
       publishFailed.increment(); // Redis is down: the other nodes miss this one (logged as DOWN)
       return;
     }
-    publishQueue.offer(channel, envelope.encode());
+    byte[] bytes = envelope.encode();
+    publishQueue.offer(channel, bytes);
+    if (envelope.mode() == RedisEnvelope.Mode.BROADCAST) {
+      lagProbe.published(bytes);
+    }
   }
 
   /** A message from Redis: checked, decoded, delivered locally; bad input dropped and counted. */
@@ -514,6 +530,7 @@ public final class RedisPubSub implements PubSub {
     if (envelope.sender().equals(config.node())) {
       if (!direct && envelope.instance() == instance) {
         ownEchoes.increment(); // already delivered locally when sent
+        lagProbe.echoed(bytes);
         return;
       }
       drop(
