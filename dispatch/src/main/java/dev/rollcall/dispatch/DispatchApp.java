@@ -74,8 +74,13 @@ public final class DispatchApp implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Cluster cluster = Cluster.open(options);
     PubSub pubSub = cluster.pubSub();
-    Presence presence = Presence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
+    PresenceConfig presenceConfig =
+        options.tunables().presence().applyTo(PresenceConfig.defaults());
+    Presence presence = Presence.start(pubSub, presenceConfig, PresenceFetch.IDENTITY);
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    var latencies = new LatencyHistograms(registry);
+    presence.observe(latencies);
+    latencies.listenTo(pubSub);
     var metrics = new DispatchMetrics(registry);
     var names = new SuperheroNames();
     var dispatching = Dispatching.start(options, cluster, presence, metrics, clock);
@@ -102,7 +107,7 @@ public final class DispatchApp implements AutoCloseable {
             options.node(),
             options.redis() != null,
             stopping::get,
-            PresenceConfig.defaults().tracker().broadcastPeriod().multipliedBy(2),
+            presenceConfig.tracker().broadcastPeriod().multipliedBy(2),
             clock);
     if (pubSub instanceof RedisPubSub redis) {
       redis.addHealthListener(health -> readiness.redisChanged(health == RedisHealth.UP));
@@ -113,7 +118,10 @@ public final class DispatchApp implements AutoCloseable {
     endpointRef.set(
         Endpoint.builder()
             .config(
-                EndpointConfig.defaults()
+                options
+                    .tunables()
+                    .endpoint()
+                    .applyTo(EndpointConfig.defaults())
                     .withHost(options.host())
                     .withPort(options.port())
                     .withAllowedOrigins(options.allowedOrigins())
@@ -122,6 +130,7 @@ public final class DispatchApp implements AutoCloseable {
                     .withTls(options.transports().tlsCert(), options.transports().tlsKey())
                     .withSecretKeyBase(config.secret()))
             .pubSub(pubSub)
+            .observer(latencies)
             .socket(socket)
             .http("/healthz", new HealthRoute(options.node(), cluster.state(), stopping::get))
             .http("/readyz", readiness)
@@ -259,7 +268,12 @@ public final class DispatchApp implements AutoCloseable {
             new LocalPubSub(options.node()), () -> "disabled", ActiveDispatcher.always(), () -> {});
       }
       var config =
-          RedisConfig.defaults().withUri(options.redis().toString()).withNode(options.node());
+          options
+              .tunables()
+              .redis()
+              .applyTo(RedisConfig.defaults())
+              .withUri(options.redis().toString())
+              .withNode(options.node());
       var redis = new RedisPubSub(config);
       var lease = RedisLease.start(redis, "dispatcher", DISPATCHER_LEASE);
       return new Cluster(redis, () -> redis.health().label(), lease::isHeld, lease);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -177,6 +178,9 @@ final class LaunchCommand {
           "text, or json: one JSON object per line (timestamp, level, logger, message, node)"
               + " for log shippers (default: ${DEFAULT-VALUE})")
   String logFormat = "text";
+
+  /** The libraries' limits and periods (docs/operations.md, "Tunables"). */
+  @Mixin TunableOptions tunables = new TunableOptions();
 
   @Option(
       names = {"-h", "--help"},

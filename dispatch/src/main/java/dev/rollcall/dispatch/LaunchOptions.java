@@ -17,14 +17,15 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
  * The launcher's command line: {@code --port}, {@code --host}, {@code --notify-interval}, {@code
  * --node}, {@code --redis}, the transport flags, {@code --origin}, {@code --offer-timeout}, {@code
  * --reassign-after}, {@code --history-size}, {@code --history-ttl}, {@code --api-key}, the drain
- * flags, {@code --log-format}, {@code --help}; each as {@code --flag value} or {@code
- * --flag=value}, and each also from {@code ROLLCALL_<FLAG>}.
+ * flags, {@code --log-format}, the {@link Tunables}, {@code --help}; each as {@code --flag value}
+ * or {@code --flag=value}, and each also from {@code ROLLCALL_<FLAG>}.
  *
  * @param redis Redis URL for a cluster, or null for a single node with in-process PubSub
  * @param origins the {@code --origin} allow-list as given ({@code ["*"]} turns the check off), or
@@ -46,7 +47,8 @@ public record LaunchOptions(
     String apiKey,
     int drainBatch,
     Duration drainInterval,
-    String logFormat) {
+    String logFormat,
+    Tunables tunables) {
 
   public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_REASSIGN_AFTER = Duration.ofSeconds(30);
@@ -80,7 +82,8 @@ public record LaunchOptions(
         null,
         DEFAULT_DRAIN_BATCH,
         DEFAULT_DRAIN_INTERVAL,
-        "text");
+        "text",
+        Tunables.defaults());
   }
 
   /**
@@ -130,6 +133,9 @@ public record LaunchOptions(
     }
     if (logFormat == null) {
       logFormat = "text";
+    }
+    if (tunables == null) {
+      tunables = Tunables.defaults();
     }
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       throw new UsageException("--log-format must be text or json, got " + logFormat);
@@ -201,25 +207,28 @@ public record LaunchOptions(
 
   /** The flags that take a value; each is also read from {@code ROLLCALL_<FLAG>}. */
   static final List<String> VALUE_FLAGS =
-      List.of(
-          "--port",
-          "--host",
-          "--notify-interval",
-          "--node",
-          "--redis",
-          "--longpoll-window",
-          "--compress",
-          "--tls-cert",
-          "--tls-key",
-          "--origin",
-          "--offer-timeout",
-          "--reassign-after",
-          "--history-size",
-          "--history-ttl",
-          "--api-key",
-          "--drain-batch",
-          "--drain-interval",
-          "--log-format");
+      Stream.concat(
+              Stream.of(
+                  "--port",
+                  "--host",
+                  "--notify-interval",
+                  "--node",
+                  "--redis",
+                  "--longpoll-window",
+                  "--compress",
+                  "--tls-cert",
+                  "--tls-key",
+                  "--origin",
+                  "--offer-timeout",
+                  "--reassign-after",
+                  "--history-size",
+                  "--history-ttl",
+                  "--api-key",
+                  "--drain-batch",
+                  "--drain-interval",
+                  "--log-format"),
+              TunableOptions.FLAGS.stream())
+          .toList();
 
   /** {@code --notify-interval} → {@code ROLLCALL_NOTIFY_INTERVAL}. */
   static String environmentName(String flag) {
@@ -238,7 +247,7 @@ public record LaunchOptions(
         continue;
       }
       try {
-        parse(flag + "=" + value);
+        parse(false, flag + "=" + value);
       } catch (UsageException e) {
         throw new UsageException(environmentName(flag) + ": " + e.getMessage());
       }
@@ -250,6 +259,14 @@ public record LaunchOptions(
 
   /** Parses {@code args}; throws {@link UsageException} with a message naming the bad flag. */
   public static LaunchOptions parse(String... args) {
+    return parse(true, args);
+  }
+
+  /**
+   * {@code together}: whether to check the options that constrain each other, which only makes
+   * sense once every source of options has been read.
+   */
+  private static LaunchOptions parse(boolean together, String... args) {
     var command = new LaunchCommand();
     // The environment's options come first; the command line repeats and overrides them.
     var commandLine = new CommandLine(command).setOverwrittenOptionsAllowed(true);
@@ -292,7 +309,8 @@ public record LaunchOptions(
         command.apiKey,
         command.drainBatch,
         command.drainInterval,
-        command.logFormat);
+        command.logFormat,
+        together ? command.tunables.tunables().checkedTogether() : command.tunables.tunables());
   }
 
   private static String optionName(CommandLine.ParameterException e) {
@@ -324,6 +342,18 @@ public record LaunchOptions(
       throw new UsageException(flag + " must be at least 10ms, got " + value);
     }
     return duration;
+  }
+
+  /** {@code 200ms}, {@code 5s}, {@code 20m}: as a flag takes it, in its largest whole unit. */
+  static String format(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis % 3_600_000 == 0) {
+      return millis / 3_600_000 + "h";
+    }
+    if (millis % 60_000 == 0) {
+      return millis / 60_000 + "m";
+    }
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }
 
   static URI parseRedis(String value) {

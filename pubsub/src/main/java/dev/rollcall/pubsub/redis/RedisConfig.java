@@ -125,6 +125,14 @@ public record RedisConfig(
         });
   }
 
+  public RedisConfig withTimeouts(Duration connectTimeout, Duration commandTimeout) {
+    return edit(
+        draft -> {
+          draft.connectTimeout = connectTimeout;
+          draft.commandTimeout = commandTimeout;
+        });
+  }
+
   public RedisConfig withPublishBacklog(int publishBacklog) {
     return edit(draft -> draft.publishBacklog = publishBacklog);
   }
