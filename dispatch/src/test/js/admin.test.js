@@ -92,7 +92,7 @@ test("signed in with the key, both nodes are listed up, with their figures", asy
   assert.equal(await page.locator('[data-testid="board"] dd').count(), 4);
 });
 
-test("a hero joining on the other node raises the counts the dashboard shows", async () => {
+test("a hero joining on the other node raises the counts the dashboard shows, and its incident the board", async () => {
   // This dashboard's own socket is one of node A's connections: wait until it is counted.
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="total-connections"]')?.textContent) >= 1, null, {
     timeout: 5000,
@@ -119,6 +119,20 @@ test("a hero joining on the other node raises the counts the dashboard shows", a
   await page.waitForFunction(
     (node) => Number(document.querySelector(`tr[data-node="${node}"] [data-testid="node-connections"]`)?.textContent) >= 1,
     NODE_B,
+    { timeout: 5000 },
+  );
+  // An incident reported by the hero lands on the dispatch board, whatever state it is in by now.
+  const boardTotal = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="board"] dd')].reduce((sum, dd) => sum + Number(dd.textContent), 0),
+    );
+  const dispatches = await boardTotal();
+  const [status] = await h.push("report_incident", { body: "Cat on the dashboard" });
+  assert.equal(status, "ok");
+  await page.waitForFunction(
+    (before) =>
+      [...document.querySelectorAll('[data-testid="board"] dd')].reduce((sum, dd) => sum + Number(dd.textContent), 0) > before,
+    dispatches,
     { timeout: 5000 },
   );
   // The chart has the history the server kept before the page opened, and grows with each sample.

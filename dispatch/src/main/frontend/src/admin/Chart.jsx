@@ -12,8 +12,15 @@ const niceMax = (value) => {
   return 10 * power;
 };
 
+// Small scales keep a decimal, so that the five grid labels of a scale of 2 read 0, 0.5 .. 2.
 const short = (value) =>
-  value >= 1e6 ? `${(value / 1e6).toFixed(1)}M` : value >= 1e4 ? `${Math.round(value / 1e3)}k` : `${Math.round(value)}`;
+  value >= 1e6
+    ? `${(value / 1e6).toFixed(1)}M`
+    : value >= 1e4
+      ? `${Math.round(value / 1e3)}k`
+      : value >= 10
+        ? `${Math.round(value)}`
+        : `${Number(value.toFixed(1))}`;
 
 function path(samples, x, y, value) {
   return samples.map((s, i) => `${i ? "L" : "M"}${x(s.at).toFixed(1)},${y(value(s)).toFixed(1)}`).join("");
