@@ -3,6 +3,12 @@ package dev.rollcall.dispatch;
 import dev.rollcall.channels.Endpoint;
 import dev.rollcall.channels.EndpointConfig;
 import dev.rollcall.channels.Socket;
+import dev.rollcall.dispatch.admin.AdminChannel;
+import dev.rollcall.dispatch.admin.AdminDashboard;
+import dev.rollcall.dispatch.admin.AdminKey;
+import dev.rollcall.dispatch.admin.AdminPageRoute;
+import dev.rollcall.dispatch.admin.DashboardConfig;
+import dev.rollcall.dispatch.admin.NodeSampler;
 import dev.rollcall.dispatch.api.ApiRoute;
 import dev.rollcall.dispatch.api.HeroDisconnects;
 import dev.rollcall.dispatch.api.ReadinessRoute;
@@ -50,6 +56,7 @@ public final class DispatchApp implements AutoCloseable {
   private final AtomicBoolean stopping;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final NotificationHistory history;
+  private final AdminDashboard dashboard;
 
   private DispatchApp(
       LaunchOptions options,
@@ -59,8 +66,10 @@ public final class DispatchApp implements AutoCloseable {
       NotificationsService service,
       Dispatching dispatching,
       AtomicBoolean stopping,
-      NotificationHistory history) {
+      NotificationHistory history,
+      AdminDashboard dashboard) {
     this.history = history;
+    this.dashboard = dashboard;
     this.options = options;
     this.cluster = cluster;
     this.presence = presence;
@@ -96,9 +105,19 @@ public final class DispatchApp implements AutoCloseable {
     // Warm up what the first page load needs (datafaker loads its YAML, PBKDF2 derives the key):
     // otherwise the first visitor waits over a second for a name.
     tokens.verify(tokens.sign(tokens.newIdentity(names.draw())));
+    var adminKey = new AdminKey(options.apiKey());
+    var dashboard =
+        new AdminDashboard(
+            DashboardConfig.defaults(),
+            pubSub,
+            presence,
+            new NodeSampler(options.node(), registry, cluster.state(), clock, System::nanoTime),
+            dispatching.store()::load,
+            clock);
     Socket socket =
         Socket.builder()
             .channel("notifications:*", () -> new NotificationsChannel(lobby))
+            .channel(AdminDashboard.TOPIC, () -> new AdminChannel(adminKey, dashboard))
             .connect(tokens::connect)
             .build();
     var stopping = new AtomicBoolean();
@@ -151,6 +170,10 @@ public final class DispatchApp implements AutoCloseable {
                     (body, reporter) -> desk.handle("report_incident", body, reporter),
                     new HeroDisconnects(
                         pubSub, roster::holder, id -> endpoint.get().disconnect(id))))
+            .http(
+                "/admin",
+                new AdminPageRoute(
+                    adminKey, AdminPageRoute.builtPage(DispatchApp.class.getClassLoader())))
             .staticResources("public")
             .start());
     var service =
@@ -164,8 +187,17 @@ public final class DispatchApp implements AutoCloseable {
             new Random(),
             history);
     service.start();
+    dashboard.start();
     return new DispatchApp(
-        options, cluster, presence, endpointRef.get(), service, dispatching, stopping, history);
+        options,
+        cluster,
+        presence,
+        endpointRef.get(),
+        service,
+        dispatching,
+        stopping,
+        history,
+        dashboard);
   }
 
   public int port() {
@@ -189,6 +221,7 @@ public final class DispatchApp implements AutoCloseable {
     // heroes who reconnect elsewhere find a working cluster.
     endpoint.drain(options.drainBatch(), options.drainInterval());
     service.close();
+    dashboard.close();
     dispatching.close();
     endpoint.close();
     presence.close();

@@ -2,6 +2,7 @@ package dev.rollcall.presence;
 
 import dev.rollcall.channels.ChannelSocket;
 import dev.rollcall.pubsub.PubSub;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -99,6 +100,18 @@ public interface Presence extends AutoCloseable {
    * TrackerObserver#NONE}, the default, times nothing).
    */
   void observe(TrackerObserver observer);
+
+  /**
+   * {@code topic -> number of keys present} for every topic with anyone present, on every node (a
+   * key tracked from several places counts once). O(topics); for dashboards, not per message.
+   */
+  Map<String, Integer> topics();
+
+  /**
+   * The nodes this node's tracker knows, itself first: whether each is up and how long since it was
+   * last heard (see {@link PresenceNode}).
+   */
+  List<PresenceNode> nodes();
 
   /** Stops this node's presence; other nodes drop its presences at once. */
   @Override

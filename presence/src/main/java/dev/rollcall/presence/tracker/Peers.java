@@ -7,13 +7,15 @@ import dev.rollcall.presence.crdt.TrackerState;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Who the other replicas are (one live incarnation per node name) and when each was last heard: a
  * peer silent for the down period is down (its presences leave), one silent for the permdown
- * period, or that said goodbye, is forgotten. Threading: confined to the actor.
+ * period, or that said goodbye, is forgotten. Threading: confined to the actor, except {@link
+ * #sightings()}, a concurrent copy that any thread may read.
  */
 final class Peers {
   private static final Logger log = LoggerFactory.getLogger(Peers.class);
@@ -25,6 +27,12 @@ final class Peers {
 
   private final Map<String, Replica> incarnations = new HashMap<>();
   private final Map<Replica, Long> lastHeard = new HashMap<>();
+
+  /** Per node name, as last decided on the actor; for readers on other threads (dashboards). */
+  private final Map<String, Sighting> sightings = new ConcurrentHashMap<>();
+
+  /** When a peer was last heard ({@link TrackerClock#nanoTime()}) and whether it is up. */
+  record Sighting(long heardAt, boolean up) {}
 
   Peers(TrackerState state, ViewUpkeep upkeep, Transfers transfers, TrackerConfig config) {
     this.state = state;
@@ -52,6 +60,7 @@ final class Peers {
       upkeep.report(state.replicaUp(peer));
     }
     lastHeard.put(peer, now);
+    sightings.put(peer.name(), new Sighting(now, true));
     return true;
   }
 
@@ -68,6 +77,7 @@ final class Peers {
       } else if (silence > down && state.status(peer) == ReplicaStatus.UP) {
         log.info("tracker {}: {} is down", config.name(), peer);
         upkeep.report(state.replicaDown(peer));
+        sightings.put(peer.name(), new Sighting(heard.getValue(), false));
       }
     }
   }
@@ -84,6 +94,13 @@ final class Peers {
     upkeep.report(state.removeDown(peer));
     lastHeard.remove(peer);
     transfers.forget(peer);
-    incarnations.remove(peer.name(), peer);
+    if (incarnations.remove(peer.name(), peer)) {
+      sightings.remove(peer.name());
+    }
+  }
+
+  /** The live incarnation of every known peer by name; safe to read from any thread. */
+  Map<String, Sighting> sightings() {
+    return sightings;
   }
 }

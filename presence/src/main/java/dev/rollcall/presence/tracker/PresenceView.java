@@ -103,6 +103,13 @@ final class PresenceView {
     return keys == null ? null : keys.get(key);
   }
 
+  /** Topic → number of keys on it, for every topic with anyone on it (a copy). */
+  Map<String, Integer> topics() {
+    Map<String, Integer> sizes = new LinkedHashMap<>();
+    topics.forEach((topic, keys) -> sizes.put(topic, keys.size()));
+    return sizes;
+  }
+
   private static int capacity(int size) {
     return (int) (size / 0.75f) + 1;
   }

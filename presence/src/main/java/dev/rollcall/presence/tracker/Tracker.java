@@ -1,6 +1,7 @@
 package dev.rollcall.presence.tracker;
 
 import dev.rollcall.presence.Presence.Result;
+import dev.rollcall.presence.PresenceNode;
 import dev.rollcall.presence.TrackerConfig;
 import dev.rollcall.presence.TrackerObserver;
 import dev.rollcall.presence.crdt.Replica;
@@ -8,9 +9,11 @@ import dev.rollcall.presence.crdt.TrackerState;
 import dev.rollcall.pubsub.Delivery;
 import dev.rollcall.pubsub.PubSub;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -44,6 +47,8 @@ public final class Tracker implements AutoCloseable {
   private final LocalChanges local;
   private final Heartbeat heartbeat;
   private final TrackerTimings timings;
+  private final Peers peers;
+  private final TrackerClock clock;
   private volatile boolean closed;
 
   private Tracker(
@@ -65,7 +70,8 @@ public final class Tracker implements AutoCloseable {
     this.gossip = new Gossip(pubSub, config.topic(), this::receive);
     this.timings = new TrackerTimings(clock);
     Transfers transfers = new Transfers(state, gossip, upkeep, config, timings);
-    Peers peers = new Peers(state, upkeep, transfers, config);
+    this.clock = clock;
+    this.peers = new Peers(state, upkeep, transfers, config);
     this.inbox = new Inbox(state, upkeep, peers, transfers, actor, clock, config, timings);
     this.heartbeat = new Heartbeat(state, gossip, transfers, peers, actor, clock, config, timings);
     this.local = new LocalChanges(state, view, listener, actor, heartbeat);
@@ -158,6 +164,28 @@ public final class Tracker implements AutoCloseable {
   /** {@code {"metas": [...]}} of {@code key} on {@code topic} (immutable), or null. */
   public Map<String, Object> presence(String topic, String key) {
     return view.presence(topic, key);
+  }
+
+  /** Topic → number of keys listed on it, for every topic with anyone on it. */
+  public Map<String, Integer> topics() {
+    return view.topics();
+  }
+
+  /** This node first, then its peers by name, as the actor last saw them. */
+  public List<PresenceNode> nodes() {
+    long now = clock.nanoTime();
+    List<PresenceNode> nodes = new ArrayList<>();
+    nodes.add(new PresenceNode(replica.name(), true, true, Duration.ZERO));
+    new TreeMap<>(peers.sightings())
+        .forEach(
+            (name, seen) ->
+                nodes.add(
+                    new PresenceNode(
+                        name,
+                        false,
+                        seen.up(),
+                        Duration.ofNanos(Math.max(0, now - seen.heardAt())))));
+    return nodes;
   }
 
   // ---- shutdown ------------------------------------------------------------------------------

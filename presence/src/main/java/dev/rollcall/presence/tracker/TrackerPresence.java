@@ -5,6 +5,7 @@ import dev.rollcall.presence.Presence;
 import dev.rollcall.presence.PresenceConfig;
 import dev.rollcall.presence.PresenceFetch;
 import dev.rollcall.presence.TrackerObserver;
+import dev.rollcall.presence.PresenceNode;
 import dev.rollcall.pubsub.PubSub;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,6 +132,16 @@ public final class TrackerPresence implements Presence {
     Map<String, Map<String, Object>> fetched = fetch.fetch(topic, Map.of(key, listed));
     Map<String, Object> presence = fetched.get(key);
     return presence == null ? Map.of() : presence;
+  }
+
+  @Override
+  public Map<String, Integer> topics() {
+    return tracker.topics();
+  }
+
+  @Override
+  public List<PresenceNode> nodes() {
+    return tracker.nodes();
   }
 
   /** {@code {key: {"metas": [...]}}} of a diff's joins or leaves, through the fetch hook. */

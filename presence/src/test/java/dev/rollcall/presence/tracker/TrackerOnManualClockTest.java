@@ -3,6 +3,7 @@ package dev.rollcall.presence.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rollcall.presence.Presence.Result;
+import dev.rollcall.presence.PresenceNode;
 import dev.rollcall.presence.TrackerConfig;
 import dev.rollcall.presence.crdt.Replica;
 import dev.rollcall.presence.crdt.ReplicaStatus;
@@ -128,5 +129,45 @@ class TrackerOnManualClockTest {
     clock.runDue();
     assertThat(b.list(TOPIC)).isEmpty();
     assertThat(known(b)).doesNotContain(a.replica());
+  }
+
+  @Test
+  void nodesShowEachPeerUpThenDownWithItsSilenceThenForgotten() {
+    Tracker a = start("a", DEFAULTS);
+    Tracker b = start("b", DEFAULTS);
+    clock.advance(DEFAULTS.broadcastPeriod().multipliedBy(2));
+    assertThat(b.nodes())
+        .containsExactly(
+            new PresenceNode("b", true, true, Duration.ZERO),
+            new PresenceNode("a", false, true, b.nodes().get(1).sinceHeard()));
+    assertThat(b.nodes().get(1).sinceHeard()).isLessThanOrEqualTo(DEFAULTS.broadcastPeriod());
+
+    network.isolate("a");
+    clock.advance(DEFAULTS.downPeriod().plusSeconds(2));
+    PresenceNode silent = b.nodes().get(1);
+    assertThat(silent.name()).isEqualTo("a");
+    assertThat(silent.up()).isFalse();
+    assertThat(silent.sinceHeard()).isGreaterThan(DEFAULTS.downPeriod());
+
+    clock.advance(DEFAULTS.permdownPeriod());
+    assertThat(b.nodes()).extracting(PresenceNode::name).containsExactly("b");
+    assertThat(a.nodes()).extracting(PresenceNode::name).containsExactly("a");
+  }
+
+  @Test
+  void topicsCountKeysOnceWhereverTheyAreTracked() {
+    Tracker a = start("a", DEFAULTS);
+    Tracker b = start("b", DEFAULTS);
+    ok(a.track("p1", TOPIC, "alice", Map.of()));
+    ok(b.track("p2", TOPIC, "alice", Map.of()));
+    ok(b.track("p3", TOPIC, "bob", Map.of()));
+    ok(b.track("p4", "room:other", "carol", Map.of()));
+    clock.advance(DEFAULTS.broadcastPeriod().multipliedBy(2));
+    assertThat(a.topics()).isEqualTo(Map.of(TOPIC, 2, "room:other", 1));
+
+    a.untrackAll("p1");
+    b.untrackAll("p4");
+    clock.advance(DEFAULTS.broadcastPeriod().multipliedBy(2));
+    assertThat(a.topics()).isEqualTo(Map.of(TOPIC, 2));
   }
 }
