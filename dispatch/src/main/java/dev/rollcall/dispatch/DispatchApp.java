@@ -50,6 +50,7 @@ public final class DispatchApp implements AutoCloseable {
   private final AtomicBoolean stopping;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final NotificationHistory history;
+  private final LobbySummary summary;
 
   private DispatchApp(
       LaunchOptions options,
@@ -59,8 +60,10 @@ public final class DispatchApp implements AutoCloseable {
       NotificationsService service,
       Dispatching dispatching,
       AtomicBoolean stopping,
-      NotificationHistory history) {
+      NotificationHistory history,
+      LobbySummary summary) {
     this.history = history;
+    this.summary = summary;
     this.options = options;
     this.cluster = cluster;
     this.presence = presence;
@@ -74,7 +77,13 @@ public final class DispatchApp implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Cluster cluster = Cluster.open(options);
     PubSub pubSub = cluster.pubSub();
-    Presence presence = Presence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
+    Presence presence =
+        Presence.start(
+            pubSub,
+            PresenceConfig.defaults().withGroups(LobbySummary.GROUPS),
+            PresenceFetch.IDENTITY);
+    var summary =
+        LobbySummary.start(presence, pubSub, NotificationsChannel.LOBBY, LobbySummary.PERIOD);
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var metrics = new DispatchMetrics(registry);
     var names = new SuperheroNames();
@@ -86,7 +95,7 @@ public final class DispatchApp implements AutoCloseable {
     var roster = new HeroRoster();
     var lobby =
         new NotificationsChannel.Lobby(
-            presence, roster, names, config, metrics, clock, desk, history);
+            presence, roster, names, config, metrics, clock, desk, history, summary);
     var tokens = new HeroTokens(config, clock);
     // Warm up what the first page load needs (datafaker loads its YAML, PBKDF2 derives the key):
     // otherwise the first visitor waits over a second for a name.
@@ -156,7 +165,15 @@ public final class DispatchApp implements AutoCloseable {
             history);
     service.start();
     return new DispatchApp(
-        options, cluster, presence, endpointRef.get(), service, dispatching, stopping, history);
+        options,
+        cluster,
+        presence,
+        endpointRef.get(),
+        service,
+        dispatching,
+        stopping,
+        history,
+        summary);
   }
 
   public int port() {
@@ -182,6 +199,7 @@ public final class DispatchApp implements AutoCloseable {
     service.close();
     dispatching.close();
     endpoint.close();
+    summary.close();
     presence.close();
     history.close();
     cluster.close();
