@@ -150,7 +150,8 @@ final class PresenceView {
     if (view == null) {
       return Map.of();
     }
-    Map<String, List<Map<String, Object>>> copy = new LinkedHashMap<>(capacity(view.keys.size()));
+    // Sized from the tally: a skip list's size() walks every key.
+    Map<String, List<Map<String, Object>>> copy = new LinkedHashMap<>(capacity(view.tally.count()));
     view.keys.forEach((key, listed) -> copy.put(key, listed.metas()));
     return copy;
   }
@@ -161,7 +162,13 @@ final class PresenceView {
    */
   Map<String, Map<String, Object>> presences(String topic) {
     Topic view = topics.get(topic);
-    return view == null ? new LinkedHashMap<>() : new LinkedHashMap<>(view.keys);
+    if (view == null) {
+      return new LinkedHashMap<>();
+    }
+    // Not new LinkedHashMap<>(keys): that asks a skip list for its size(), which walks every key.
+    Map<String, Map<String, Object>> copy = new LinkedHashMap<>(capacity(view.tally.count()));
+    view.keys.forEach(copy::put);
+    return copy;
   }
 
   /** The topic's counts, consistent with each other (one published tally). */
