@@ -9,7 +9,7 @@ const KEEP = 5;
 // roster instead of every hero's presence (docs/presence.md, "Summary mode, when to use it", has
 // the measurement behind the number). Back to the full list below half of it, so a lobby hovering
 // around the threshold does not make pages rejoin back and forth.
-export const SUMMARY_ABOVE = 2000;
+export const SUMMARY_ABOVE = 1000;
 // The last lobby size this tab saw: a reload of a big lobby joins in summary mode at once instead
 // of receiving the whole roster first.
 const SIZE_KEY = "rollcall.lobbySize";
