@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { Assignments, Board, OfferCards, ReportIncident, STATUS_LABEL, StatusControl } from "./Dispatches.jsx";
+import { SummaryRoster } from "./Roster.jsx";
 import { useDispatch } from "./useDispatch.js";
 
 const MAX_BODY = 500;
@@ -38,9 +39,26 @@ function useNow(everyMs) {
 }
 
 export default function App() {
-  const { userName, heroes, notifications, connection, joinError, missed, push, board, offers, dropOffer } =
-    useDispatch();
-  const myStatus = heroes.find((hero) => hero.name === userName)?.status;
+  const {
+    userName,
+    heroes: listed,
+    notifications,
+    connection,
+    joinError,
+    missed,
+    push,
+    request,
+    board,
+    offers,
+    dropOffer,
+    mode,
+    summary,
+    selfStatus,
+  } = useDispatch();
+  // In summary mode the page holds only the roster page on screen: that is whom it can pick from.
+  const [pageHeroes, setPageHeroes] = useState([]);
+  const heroes = mode === "summary" ? pageHeroes : listed;
+  const myStatus = mode === "summary" ? selfStatus : heroes.find((hero) => hero.name === userName)?.status;
   const now = useNow(1000);
   const [body, setBody] = useState("");
   const [recipient, setRecipient] = useState("");
@@ -162,26 +180,33 @@ export default function App() {
           </form>
         </section>
 
-        <section className="card" aria-labelledby="roster-title">
+        <section className="card" aria-labelledby="roster-title" data-presence-mode={mode}>
           <h2 id="roster-title">
-            Heroes online <span className="badge">{heroes.length}</span>
+            Heroes online{" "}
+            <span className="badge" data-testid="hero-count">
+              {mode === "summary" ? (summary?.count ?? "…") : heroes.length}
+            </span>
           </h2>
-          <ul className="roster" data-testid="roster">
-            {heroes.map((hero) => (
-              <li key={hero.name} data-hero={hero.name} className={hero.name === userName ? "self" : ""}>
-                <span className="name">
-                  {hero.name}
-                  {hero.name === userName && <span className="you"> (you)</span>}
-                </span>
-                <span className={`hero-status ${hero.status}`} data-testid="hero-status">
-                  {STATUS_LABEL[hero.status]}
-                </span>
-                <span className="since" title="online for">
-                  {since(hero.onlineAt, now)}
-                </span>
-              </li>
-            ))}
-          </ul>
+          {mode === "summary" ? (
+            <SummaryRoster summary={summary} request={request} userName={userName} onPage={setPageHeroes} />
+          ) : (
+            <ul className="roster" data-testid="roster">
+              {heroes.map((hero) => (
+                <li key={hero.name} data-hero={hero.name} className={hero.name === userName ? "self" : ""}>
+                  <span className="name">
+                    {hero.name}
+                    {hero.name === userName && <span className="you"> (you)</span>}
+                  </span>
+                  <span className={`hero-status ${hero.status}`} data-testid="hero-status">
+                    {STATUS_LABEL[hero.status]}
+                  </span>
+                  <span className="since" title="online for">
+                    {since(hero.onlineAt, now)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
         </section>
 
         <Board board={board} now={now} />

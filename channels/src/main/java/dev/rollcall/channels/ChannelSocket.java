@@ -2,6 +2,7 @@ package dev.rollcall.channels;
 
 import dev.rollcall.pubsub.PubSub;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -48,6 +49,18 @@ public interface ChannelSocket {
   void subscribe(String topic);
 
   void unsubscribe(String topic);
+
+  /**
+   * Broadcasts on this channel's own topic whose event is in {@code events} are no longer sent to
+   * this client (the set replaces any earlier one; empty sends everything again). They are dropped
+   * where they are delivered, before any encoding and without a trip through this channel's
+   * mailbox, so a busy topic costs a client that skips its chatter nothing: for a client that asked
+   * for less than everyone else gets, such as a presence summary instead of every {@code
+   * presence_diff}. Pushes are never skipped. Any thread.
+   */
+  default void skipBroadcasts(Set<String> events) {
+    throw new UnsupportedOperationException("this ChannelSocket cannot skip broadcasts");
+  }
 
   /**
    * Queues {@code message} for this channel's own {@link Channel#handleInfo} (Phoenix: send(self(),

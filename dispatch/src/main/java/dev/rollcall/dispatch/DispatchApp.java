@@ -57,6 +57,7 @@ public final class DispatchApp implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final NotificationHistory history;
   private final AdminDashboard dashboard;
+  private final LobbySummary summary;
 
   private DispatchApp(
       LaunchOptions options,
@@ -67,9 +68,11 @@ public final class DispatchApp implements AutoCloseable {
       Dispatching dispatching,
       AtomicBoolean stopping,
       NotificationHistory history,
-      AdminDashboard dashboard) {
+      AdminDashboard dashboard,
+      LobbySummary summary) {
     this.history = history;
     this.dashboard = dashboard;
+    this.summary = summary;
     this.options = options;
     this.cluster = cluster;
     this.presence = presence;
@@ -84,8 +87,13 @@ public final class DispatchApp implements AutoCloseable {
     Cluster cluster = Cluster.open(options);
     PubSub pubSub = cluster.pubSub();
     PresenceConfig presenceConfig =
-        options.tunables().presence().applyTo(PresenceConfig.defaults());
+        options
+            .tunables()
+            .presence()
+            .applyTo(PresenceConfig.defaults().withGroups(LobbySummary.GROUPS));
     Presence presence = Presence.start(pubSub, presenceConfig, PresenceFetch.IDENTITY);
+    var summary =
+        LobbySummary.start(presence, pubSub, NotificationsChannel.LOBBY, LobbySummary.PERIOD);
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var latencies = new LatencyHistograms(registry);
     presence.observe(latencies);
@@ -100,7 +108,7 @@ public final class DispatchApp implements AutoCloseable {
     var roster = new HeroRoster();
     var lobby =
         new NotificationsChannel.Lobby(
-            presence, roster, names, config, metrics, clock, desk, history);
+            presence, roster, names, config, metrics, clock, desk, history, summary);
     var tokens = new HeroTokens(config, clock);
     // Warm up what the first page load needs (datafaker loads its YAML, PBKDF2 derives the key):
     // otherwise the first visitor waits over a second for a name.
@@ -197,7 +205,8 @@ public final class DispatchApp implements AutoCloseable {
         dispatching,
         stopping,
         history,
-        dashboard);
+        dashboard,
+        summary);
   }
 
   public int port() {
@@ -224,6 +233,7 @@ public final class DispatchApp implements AutoCloseable {
     dashboard.close();
     dispatching.close();
     endpoint.close();
+    summary.close();
     presence.close();
     history.close();
     cluster.close();

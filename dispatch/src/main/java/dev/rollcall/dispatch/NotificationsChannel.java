@@ -36,6 +36,7 @@ public final class NotificationsChannel implements Channel {
   private String identity;
   private Map<String, Object> meta;
   private ChannelStreams streams;
+  private PresenceMode presenceMode;
 
   /** What every lobby channel of a node shares. */
   public record Lobby(
@@ -46,7 +47,8 @@ public final class NotificationsChannel implements Channel {
       DispatchMetrics metrics,
       Clock clock,
       DispatchDesk desk,
-      NotificationHistory history) {}
+      NotificationHistory history,
+      LobbySummary summary) {}
 
   /** Phoenix's {@code send(self(), :after_join)}: the pushes that must follow the join reply. */
   private enum AfterJoin {
@@ -74,6 +76,11 @@ public final class NotificationsChannel implements Channel {
     if (replay instanceof ReplayRequest.Invalid invalid) {
       return JoinResult.refuse(invalid.reason());
     }
+    presenceMode = PresenceMode.of(params);
+    if (presenceMode == null) {
+      return JoinResult.refuse(PresenceMode.INVALID_REASON);
+    }
+    lobby.summary().joined(presenceMode, socket);
     name =
         socket.assigns().get(HERO_NAME) instanceof String tokenName
             ? lobby.roster().claim(identity, tokenName, this::isPresent)
@@ -115,13 +122,45 @@ public final class NotificationsChannel implements Channel {
       lobby.metrics().rejected("history_unavailable");
       streams = ChannelStreams.start(new ReplayRequest.None(), lobby.history(), identity, null);
       socket.send(AfterJoin.INSTANCE);
-      return replay instanceof ReplayRequest.LastSeen
-          ? JoinResult.ok(Map.of("recovered", false))
-          : JoinResult.ok();
+      return joinReply(
+          replay instanceof ReplayRequest.LastSeen ? Map.of("recovered", false) : Map.of());
     }
     socket.send(AfterJoin.INSTANCE);
-    Map<String, Object> reply = streams.joinReply();
+    return joinReply(streams.joinReply());
+  }
+
+  /** The join's reply: a summary join also learns its mode and the lobby's size. */
+  private JoinResult joinReply(Map<String, Object> reply) {
+    if (presenceMode == PresenceMode.SUMMARY) {
+      return JoinResult.ok(lobby.summary().joinReply(reply));
+    }
     return reply.isEmpty() ? JoinResult.ok() : JoinResult.ok(reply);
+  }
+
+  /** The lobby's presence after the join: the whole list, or its count in summary mode. */
+  private void pushPresence(ChannelSocket socket) {
+    Map<String, Object> board = lobby.desk().board();
+    if (presenceMode == PresenceMode.SUMMARY) {
+      socket.push(LobbySummary.COUNT_EVENT, lobby.summary().countPayload());
+      if (board != null) {
+        socket.push(DispatchWire.BOARD, board);
+      }
+      return;
+    }
+    // The lobby's list is shared by everyone joining in the same few ms (one copy and one
+    // encoding, not one per join); this channel is subscribed by now, as listShared requires.
+    // Read before the list is taken, so the board follows presence_state at once; a page
+    // applies a dispatch_update newer than the board's entry (updated_at) over it.
+    lobby
+        .presence()
+        .listShared(
+            LOBBY,
+            state -> {
+              socket.push("presence_state", state);
+              if (board != null) {
+                socket.push(DispatchWire.BOARD, board);
+              }
+            });
   }
 
   @Override
@@ -129,21 +168,7 @@ public final class NotificationsChannel implements Channel {
     if (message instanceof AfterJoin) {
       socket.push("user_info", Map.of("user_name", name));
       push(streams.afterJoin(), socket);
-      // The lobby's list is shared by everyone joining in the same few ms (one copy and one
-      // encoding, not one per join); this channel is subscribed by now, as listShared requires.
-      // Read before the list is taken, so the board follows presence_state at once; a page
-      // applies a dispatch_update newer than the board's entry (updated_at) over it.
-      Map<String, Object> board = lobby.desk().board();
-      lobby
-          .presence()
-          .listShared(
-              LOBBY,
-              state -> {
-                socket.push("presence_state", state);
-                if (board != null) {
-                  socket.push(DispatchWire.BOARD, board);
-                }
-              });
+      pushPresence(socket);
     } else if (message instanceof Broadcast broadcast
         && broadcast.event().equals(DispatchWire.SET_STATUS)) {
       // The driver (or another tab of this hero) set the hero's status: every connection shows it.
@@ -169,6 +194,9 @@ public final class NotificationsChannel implements Channel {
 
   @Override
   public Reply handleIn(String event, Object payload, ChannelSocket socket) {
+    if (event.equals(LobbySummary.LIST_EVENT)) {
+      return lobby.summary().list(payload);
+    }
     if (event.equals("set_status")) {
       var status =
           payload instanceof Map<?, ?> map

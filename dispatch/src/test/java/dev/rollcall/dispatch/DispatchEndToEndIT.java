@@ -132,7 +132,8 @@ class DispatchEndToEndIT {
                   "SCREENSHOT_DIR", TARGET.toString()),
               "--test-concurrency=1",
               "browser.test.js",
-              "browser-longpoll.test.js");
+              "browser-longpoll.test.js",
+              "browser-summary.test.js");
       assertThat(exit).as("node --test browser.test.js (output above)").isZero();
     }
     assertThat(TARGET.resolve("browser-hero-A.png")).isNotEmptyFile();
@@ -141,6 +142,7 @@ class DispatchEndToEndIT {
     assertThat(TARGET.resolve("browser-dispatch-B.png")).isNotEmptyFile();
     assertThat(TARGET.resolve("browser-longpoll-hero.png")).isNotEmptyFile();
     assertThat(TARGET.resolve("browser-websocket-hero.png")).isNotEmptyFile();
+    assertThat(TARGET.resolve("browser-summary.png")).isNotEmptyFile();
   }
 
   @Test

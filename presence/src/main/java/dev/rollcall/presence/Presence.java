@@ -92,6 +92,23 @@ public interface Presence extends AutoCloseable {
     whenListed.accept(list(topic));
   }
 
+  /**
+   * How many keys {@code topic} has on every node, in total and by {@link PresenceConfig#groups()}:
+   * kept as changes arrive, so it costs the same in a topic of ten or of a hundred thousand (where
+   * {@code list(topic).size()} copies the whole topic). {@code count} is the size {@link #list}
+   * would have.
+   */
+  PresenceCount count(String topic);
+
+  /**
+   * A page of {@code topic}'s presences, keys ascending, from the cursor in {@code query}: O(limit)
+   * for the whole topic or a prefix, more with a group filter (the keys of other groups in between
+   * are skipped). Every key present throughout a walk from page to page is returned exactly once.
+   *
+   * @throws IllegalArgumentException if {@code query.group()} is not one of the configured groups
+   */
+  PresencePage page(String topic, PresencePage.Query query);
+
   /** {@code {"metas": [...]}} for {@code key} on {@code topic}, or an empty map. */
   Map<String, Object> get(String topic, String key);
 

@@ -17,8 +17,10 @@ import java.util.Objects;
  *     diffWindow is zero. The default, 200 ms, cuts the frames a storm sends each client by up to 8
  *     against a fixed 25 ms window, at the cost of up to 200 ms more delay for changes made during
  *     the storm.
+ * @param groups how {@link Presence#count} groups keys; {@link PresenceGroups#none()} by default
  */
-public record PresenceConfig(TrackerConfig tracker, Duration diffWindow, Duration maxDiffWindow) {
+public record PresenceConfig(
+    TrackerConfig tracker, Duration diffWindow, Duration maxDiffWindow, PresenceGroups groups) {
   /** Clients should not see a change later than this, however hot the topic. */
   private static final Duration MAX_DIFF_DELAY = Duration.ofSeconds(1);
 
@@ -26,6 +28,7 @@ public record PresenceConfig(TrackerConfig tracker, Duration diffWindow, Duratio
     Objects.requireNonNull(tracker, "tracker");
     Objects.requireNonNull(diffWindow, "diffWindow");
     Objects.requireNonNull(maxDiffWindow, "maxDiffWindow");
+    Objects.requireNonNull(groups, "groups");
     if (diffWindow.isNegative()) {
       throw new IllegalArgumentException("diffWindow must not be negative: " + diffWindow);
     }
@@ -44,6 +47,11 @@ public record PresenceConfig(TrackerConfig tracker, Duration diffWindow, Duratio
     }
   }
 
+  /** No groups. */
+  public PresenceConfig(TrackerConfig tracker, Duration diffWindow, Duration maxDiffWindow) {
+    this(tracker, diffWindow, maxDiffWindow, PresenceGroups.none());
+  }
+
   public static PresenceConfig defaults() {
     return new PresenceConfig(
         TrackerConfig.defaults(), Duration.ofMillis(25), Duration.ofMillis(200));
@@ -52,14 +60,21 @@ public record PresenceConfig(TrackerConfig tracker, Duration diffWindow, Duratio
   /** A window of {@code diffWindow} growing to at most the current maxDiffWindow, if larger. */
   public PresenceConfig withDiffWindow(Duration diffWindow) {
     return new PresenceConfig(
-        tracker, diffWindow, diffWindow.compareTo(maxDiffWindow) > 0 ? diffWindow : maxDiffWindow);
+        tracker,
+        diffWindow,
+        diffWindow.compareTo(maxDiffWindow) > 0 ? diffWindow : maxDiffWindow,
+        groups);
   }
 
   public PresenceConfig withMaxDiffWindow(Duration maxDiffWindow) {
-    return new PresenceConfig(tracker, diffWindow, maxDiffWindow);
+    return new PresenceConfig(tracker, diffWindow, maxDiffWindow, groups);
   }
 
   public PresenceConfig withTracker(TrackerConfig tracker) {
-    return new PresenceConfig(tracker, diffWindow, maxDiffWindow);
+    return new PresenceConfig(tracker, diffWindow, maxDiffWindow, groups);
+  }
+
+  public PresenceConfig withGroups(PresenceGroups groups) {
+    return new PresenceConfig(tracker, diffWindow, maxDiffWindow, groups);
   }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
@@ -54,6 +55,7 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
   private List<Consumer<ExitReason>> exitHooks;
   private volatile ExitReason stopRequested;
   private volatile boolean ended;
+  private volatile Set<String> skippedBroadcasts = Set.of();
   private volatile boolean terminated;
   private CompletableFuture<Void> exit;
 
@@ -307,6 +309,10 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
       return;
     }
     if (delivery.message() instanceof Broadcast broadcast) {
+      Set<String> skipped = skippedBroadcasts;
+      if (!skipped.isEmpty() && skipped.contains(broadcast.event())) {
+        return;
+      }
       session.outbound().writeBroadcast(delivery, broadcast);
       EndpointObserver observer = session.counters().observer();
       if (observer != EndpointObserver.NONE) {
@@ -367,6 +373,11 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
   @Override
   public void broadcastFrom(String event, Object payload) {
     session.pubSub().broadcastFrom(this, topic, new Broadcast(topic, event, payload));
+  }
+
+  @Override
+  public void skipBroadcasts(Set<String> events) {
+    skippedBroadcasts = Set.copyOf(events);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.rollcall.channels.Broadcast;
 import dev.rollcall.channels.HttpRoute;
 import dev.rollcall.channels.Reply;
 import dev.rollcall.presence.Presence;
+import dev.rollcall.presence.PresencePage;
 import dev.rollcall.pubsub.PubSub;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The operators' HTTP API under {@code /api} (docs/operations.md): broadcast, presence pages,
@@ -163,26 +163,19 @@ public final class ApiRoute implements HttpRoute {
     }
     String after = request.query().get("after");
     // Keys in order and a cursor that is a key, not an offset: a page never repeats or skips a key
-    // present throughout, however many others come and go between pages.
-    TreeMap<String, Map<String, Object>> all = new TreeMap<>(presence.list(topic));
-    var rest = after == null ? all : all.tailMap(after, false);
-    List<Object> entries = new ArrayList<>();
-    String last = null;
-    for (var entry : rest.entrySet()) {
-      if (entries.size() == limit) {
-        break;
-      }
+    // present throughout, however many others come and go between pages (Presence#page).
+    PresencePage found = presence.page(topic, PresencePage.Query.first(limit).after(after));
+    List<Object> entries = new ArrayList<>(found.entries().size());
+    for (PresencePage.Entry entry : found.entries()) {
       Map<String, Object> shown = new LinkedHashMap<>();
-      shown.put("key", entry.getKey());
-      shown.put("metas", entry.getValue().getOrDefault("metas", List.of()));
+      shown.put("key", entry.key());
+      shown.put("metas", entry.metas());
       entries.add(shown);
-      last = entry.getKey();
     }
-    String next = last != null && all.higherKey(last) != null ? last : null;
     Map<String, Object> page = new LinkedHashMap<>();
-    page.put("count", all.size());
+    page.put("count", presence.count(topic).count());
     page.put("entries", entries);
-    page.put("next", next);
+    page.put("next", found.next());
     return ok(200, page);
   }
 

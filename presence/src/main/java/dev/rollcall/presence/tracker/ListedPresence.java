@@ -16,16 +16,30 @@ import java.util.Set;
 final class ListedPresence extends AbstractMap<String, Object> implements EncodedJson {
   static final String METAS = "metas";
 
+  /** Not in a group: the view has no groups. */
+  static final int NO_GROUP = -1;
+
   private final List<Map<String, Object>> metas;
+  private final int group;
   private volatile byte[] json;
 
   /** {@code metas} is immutable and not empty. */
   ListedPresence(List<Map<String, Object>> metas) {
+    this(metas, NO_GROUP);
+  }
+
+  /** {@code group}: the index of the key's group in the view's groups, or {@link #NO_GROUP}. */
+  ListedPresence(List<Map<String, Object>> metas, int group) {
     this.metas = metas;
+    this.group = group;
   }
 
   List<Map<String, Object>> metas() {
     return metas;
+  }
+
+  int group() {
+    return group;
   }
 
   @Override

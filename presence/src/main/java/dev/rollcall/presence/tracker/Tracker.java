@@ -2,6 +2,9 @@ package dev.rollcall.presence.tracker;
 
 import dev.rollcall.presence.Presence.Result;
 import dev.rollcall.presence.PresenceNode;
+import dev.rollcall.presence.PresenceCount;
+import dev.rollcall.presence.PresenceGroups;
+import dev.rollcall.presence.PresencePage;
 import dev.rollcall.presence.TrackerConfig;
 import dev.rollcall.presence.TrackerObserver;
 import dev.rollcall.presence.crdt.Replica;
@@ -41,7 +44,7 @@ public final class Tracker implements AutoCloseable {
   private final Replica replica;
   private final Actor actor;
   private final TrackerState state;
-  private final PresenceView view = new PresenceView();
+  private final PresenceView view;
   private final Gossip gossip;
   private final Inbox inbox;
   private final LocalChanges local;
@@ -56,8 +59,10 @@ public final class Tracker implements AutoCloseable {
       TrackerConfig config,
       TrackerListener listener,
       TrackerClock clock,
-      Actor actor) {
+      Actor actor,
+      PresenceGroups groups) {
     this.config = Objects.requireNonNull(config, "config");
+    this.view = new PresenceView(groups);
     Objects.requireNonNull(listener, "listener");
     this.actor = actor;
     // A new version on every start: peers drop the entries of this node's previous life.
@@ -82,9 +87,17 @@ public final class Tracker implements AutoCloseable {
    * hears every change it observes. It registers the tracker's codec on {@code pubSub}.
    */
   public static Tracker start(PubSub pubSub, TrackerConfig config, TrackerListener listener) {
+    return start(pubSub, config, listener, PresenceGroups.none());
+  }
+
+  /**
+   * Like {@link #start(PubSub, TrackerConfig, TrackerListener)}, counting keys by {@code groups}.
+   */
+  public static Tracker start(
+      PubSub pubSub, TrackerConfig config, TrackerListener listener, PresenceGroups groups) {
     Objects.requireNonNull(pubSub, "pubSub");
     Actor actor = new ExecutorActor("rollcall-tracker-" + config.name() + "-" + pubSub.node());
-    return start(pubSub, config, listener, TrackerClock.SYSTEM, actor);
+    return start(pubSub, config, listener, TrackerClock.SYSTEM, actor, groups);
   }
 
   /** Starts a replica whose time and thread are {@code clock} and {@code actor}. */
@@ -94,8 +107,18 @@ public final class Tracker implements AutoCloseable {
       TrackerListener listener,
       TrackerClock clock,
       Actor actor) {
+    return start(pubSub, config, listener, clock, actor, PresenceGroups.none());
+  }
+
+  private static Tracker start(
+      PubSub pubSub,
+      TrackerConfig config,
+      TrackerListener listener,
+      TrackerClock clock,
+      Actor actor,
+      PresenceGroups groups) {
     pubSub.register(new TrackerCodec());
-    Tracker tracker = new Tracker(pubSub, config, listener, clock, actor);
+    Tracker tracker = new Tracker(pubSub, config, listener, clock, actor, groups);
     tracker.gossip.listen();
     tracker.heartbeat.start();
     return tracker;
@@ -186,6 +209,29 @@ public final class Tracker implements AutoCloseable {
                         seen.up(),
                         Duration.ofNanos(Math.max(0, now - seen.heardAt())))));
     return nodes;
+  }
+
+  /** Keys on {@code topic}, in total and by group; O(groups). */
+  public PresenceCount count(String topic) {
+    return view.count(topic);
+  }
+
+  /**
+   * The keys of one page of {@code query}, ascending, each {@code {"metas": [...]}}, and whether
+   * more match after them.
+   *
+   * @throws IllegalArgumentException for a group that is not configured
+   */
+  PresenceView.Slice page(String topic, PresencePage.Query query) {
+    int group = ListedPresence.NO_GROUP;
+    if (query.group() != null) {
+      group = view.groups().precedence().indexOf(query.group());
+      if (group < 0) {
+        throw new IllegalArgumentException(
+            "unknown group '" + query.group() + "': groups are " + view.groups().precedence());
+      }
+    }
+    return view.slice(topic, query.after(), query.limit(), group, query.prefix());
   }
 
   // ---- shutdown ------------------------------------------------------------------------------

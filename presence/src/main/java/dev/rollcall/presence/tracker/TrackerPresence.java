@@ -3,10 +3,13 @@ package dev.rollcall.presence.tracker;
 import dev.rollcall.channels.ChannelSocket;
 import dev.rollcall.presence.Presence;
 import dev.rollcall.presence.PresenceConfig;
+import dev.rollcall.presence.PresenceCount;
 import dev.rollcall.presence.PresenceFetch;
 import dev.rollcall.presence.TrackerObserver;
 import dev.rollcall.presence.PresenceNode;
+import dev.rollcall.presence.PresencePage;
 import dev.rollcall.pubsub.PubSub;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +56,7 @@ public final class TrackerPresence implements Presence {
             System::nanoTime,
             DiffCoalescer.Timer.of(diffScheduler),
             this::render);
-    this.tracker = Tracker.start(pubSub, config.tracker(), diffs::add);
+    this.tracker = Tracker.start(pubSub, config.tracker(), diffs::add, config.groups());
     // Same thread as the diffs: a shared list is pushed before any diff sent after it was taken.
     this.sharedLists =
         new SharedListing(config.diffWindow(), DiffCoalescer.Timer.of(diffScheduler), this::list);
@@ -144,11 +147,34 @@ public final class TrackerPresence implements Presence {
     return tracker.nodes();
   }
 
+  @Override
+  public PresenceCount count(String topic) {
+    return tracker.count(topic);
+  }
+
+  @Override
+  public PresencePage page(String topic, PresencePage.Query query) {
+    PresenceView.Slice slice = tracker.page(topic, query);
+    Map<String, Map<String, Object>> fetched =
+        slice.presences().isEmpty() ? slice.presences() : fetch.fetch(topic, slice.presences());
+    List<PresencePage.Entry> entries = new ArrayList<>(slice.presences().size());
+    String last = null;
+    // In the slice's key order, whatever order the fetch hook returns.
+    for (String key : slice.presences().keySet()) {
+      Map<String, Object> presence = fetched.get(key);
+      if (presence != null) {
+        entries.add(new PresencePage.Entry(key, presence));
+      }
+      last = key;
+    }
+    return new PresencePage(entries, slice.more() ? last : null);
+  }
+
   /** {@code {key: {"metas": [...]}}} of a diff's joins or leaves, through the fetch hook. */
   private Map<String, Map<String, Object>> render(String topic, List<KeyedMeta> presences) {
     Map<String, List<Map<String, Object>>> byKey = new LinkedHashMap<>();
     for (KeyedMeta presence : presences) {
-      byKey.computeIfAbsent(presence.key(), k -> new java.util.ArrayList<>()).add(presence.meta());
+      byKey.computeIfAbsent(presence.key(), k -> new ArrayList<>()).add(presence.meta());
     }
     Map<String, Map<String, Object>> grouped = new LinkedHashMap<>(byKey.size() * 2);
     byKey.forEach((key, metas) -> grouped.put(key, Map.of("metas", List.copyOf(metas))));
