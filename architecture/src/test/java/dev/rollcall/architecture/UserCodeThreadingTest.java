@@ -33,7 +33,7 @@ class UserCodeThreadingTest {
           "dev.rollcall.channels.Socket",
           "dev.rollcall.channels.HttpRoute");
   private static final Set<String> CALLBACKS =
-      Set.of("join", "handleIn", "handleInfo", "terminate", "connect", "handle");
+      Set.of("join", "handleIn", "handleInfo", "handleOut", "terminate", "connect", "handle");
 
   /** Where the server itself runs application code: its own classes in the channels module. */
   private static final DescribedPredicate<JavaClass> SERVER =

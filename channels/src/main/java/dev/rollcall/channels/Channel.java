@@ -37,6 +37,15 @@ public interface Channel {
     }
   }
 
+  /**
+   * A broadcast on this channel's own topic whose event the channel intercepts ({@link
+   * ChannelSocket#intercept}; Phoenix's {@code handle_out}), in publish order. The default pushes
+   * it on, as a push with this channel's join_ref; not pushing it drops it for this client only.
+   */
+  default void handleOut(String event, Object payload, ChannelSocket socket) throws Exception {
+    socket.push(event, payload);
+  }
+
   /** Called once when the channel ends, however it ends (never after a refused join). */
   default void terminate(ExitReason reason, ChannelSocket socket) {}
 }

@@ -44,6 +44,21 @@ public interface ChannelSocket {
   void broadcastFrom(String event, Object payload);
 
   /**
+   * Phoenix's {@code intercept}, switched on and off at run time: while {@code events} is not
+   * empty, broadcasts on this channel's own topic leave the fastlane (written once for all
+   * subscribers) for this channel only and go through its mailbox in publish order: those whose
+   * event is in {@code events} to {@link Channel#handleOut}, the others to the client as they are.
+   * A new non-empty set applies at once, to broadcasts already queued too.
+   *
+   * <p>An empty set puts the channel back on the fastlane once every broadcast already taken off it
+   * has been handled, so the client gets the topic's broadcasts in publish order, each once, across
+   * the switch. Called in {@link Channel#join}, it subscribes the channel to its topic at that
+   * moment rather than after the join, so what is broadcast from then on is sure to arrive (after
+   * the join reply): a channel can read state and hold back what the read already had.
+   */
+  void intercept(Set<String> events);
+
+  /**
    * Subscribes this channel to another topic; its messages arrive in {@link Channel#handleInfo}.
    */
   void subscribe(String topic);

@@ -14,6 +14,7 @@ import dev.rollcall.presence.Presence;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The lobby every page joins ({@code notifications:lobby}): gives the hero a name, tracks them in
@@ -37,6 +38,9 @@ public final class NotificationsChannel implements Channel {
   private Map<String, Object> meta;
   private ChannelStreams streams;
   private PresenceMode presenceMode;
+
+  /** Whether this channel takes the lobby's notifications off the shared broadcast path. */
+  private boolean lobbyHeld;
 
   /** What every lobby channel of a node shares. */
   public record Lobby(
@@ -89,8 +93,11 @@ public final class NotificationsChannel implements Channel {
     try {
       socket.assigns().put("user_name", name);
       socket.subscribe(personalTopic(name));
-      if (lobby.history().config().enabled()) {
-        socket.subscribe(NotificationHistory.LOBBY_TOPIC);
+      if (ChannelStreams.replaysLobby(replay, lobby.history())) {
+        // Subscribes the lobby now, before the read below; the lobby's notifications come to
+        // handleOut, past the seam, until it settles.
+        socket.intercept(Set.of(Notification.EVENT));
+        lobbyHeld = true;
       }
       Map<String, Object> meta = new LinkedHashMap<>();
       meta.put("online_at", String.valueOf(lobby.clock().millis() / 1000));
@@ -168,6 +175,7 @@ public final class NotificationsChannel implements Channel {
     if (message instanceof AfterJoin) {
       socket.push("user_info", Map.of("user_name", name));
       push(streams.afterJoin(), socket);
+      releaseLobbyIfSettled(socket);
       pushPresence(socket);
     } else if (message instanceof Broadcast broadcast
         && broadcast.event().equals(DispatchWire.SET_STATUS)) {
@@ -176,12 +184,6 @@ public final class NotificationsChannel implements Channel {
         HeroStatus.parse(payload.get(HeroStatus.META_KEY)).ifPresent(s -> setStatus(s, socket));
       }
     } else if (message instanceof Broadcast broadcast
-        && broadcast.event().equals(NotificationHistory.LIVE_EVENT)) {
-      NotificationHistory.LiveLobby.of(broadcast.payload())
-          .filter(live -> !channelKey(socket).equals(live.skipChannel()))
-          .ifPresent(
-              live -> push(streams.liveLobby(Notification.EVENT, live.notification()), socket));
-    } else if (message instanceof Broadcast broadcast
         && broadcast.payload() instanceof Map<?, ?> payload) {
       // Direct notifications and offers arrive on the personal topic; push them as lobby events.
       Map<String, Object> copy = new LinkedHashMap<>();
@@ -189,6 +191,27 @@ public final class NotificationsChannel implements Channel {
       push(streams.liveDirect(broadcast.event(), copy), socket);
     } else if (message instanceof Broadcast broadcast) {
       socket.push(broadcast.event(), broadcast.payload());
+    }
+  }
+
+  /** A lobby notification while this channel's replay and its seam are not done with the lobby. */
+  @Override
+  public void handleOut(String event, Object payload, ChannelSocket socket) {
+    if (event.equals(Notification.EVENT) && payload instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put(String.valueOf(k), v));
+      push(streams.liveLobby(event, copy), socket);
+      releaseLobbyIfSettled(socket);
+    } else {
+      socket.push(event, payload);
+    }
+  }
+
+  /** Back on the shared, encoded-once broadcast path once the seam cannot drop anything more. */
+  private void releaseLobbyIfSettled(ChannelSocket socket) {
+    if (lobbyHeld && streams.lobbySettled()) {
+      lobbyHeld = false;
+      socket.intercept(Set.of());
     }
   }
 
@@ -285,11 +308,6 @@ public final class NotificationsChannel implements Channel {
     }
   }
 
-  /** This channel among all channels of the cluster: a notify_others skips its sender. */
-  private static String channelKey(ChannelSocket socket) {
-    return socket.pubSub().node() + "/" + socket.id();
-  }
-
   /** Phoenix.Presence.update: the meta is replaced, every node sees a leave and a join. */
   private void setStatus(HeroStatus status, ChannelSocket socket) {
     if (status.wire().equals(meta.get(HeroStatus.META_KEY))) {
@@ -303,13 +321,12 @@ public final class NotificationsChannel implements Channel {
   }
 
   /**
-   * Writes a lobby notification, then delivers it: through {@link NotificationHistory#LOBBY_TOPIC}
-   * while history is on (each channel holds it back during its replay), else past the channels as
-   * before ({@code skipIdentity} non-null: everyone but this channel).
+   * Writes a lobby notification (which gives it its id), then broadcasts it on the lobby topic, so
+   * it is encoded once for every channel on the shared broadcast path ({@code skipIdentity}
+   * non-null: a {@code notify_others}, not to this channel, and never replayed to its identity).
    */
   private void sendLobby(
       Map<String, Object> notification, String skipIdentity, ChannelSocket socket) {
-    boolean others = skipIdentity != null;
     lobby
         .history()
         .sendLobby(
@@ -317,21 +334,11 @@ public final class NotificationsChannel implements Channel {
             notification,
             skipIdentity,
             stamped -> {
-              if (!lobby.history().config().enabled()) {
-                if (others) {
-                  socket.broadcastFrom(Notification.EVENT, stamped);
-                } else {
-                  socket.broadcast(Notification.EVENT, stamped);
-                }
-                return;
+              if (skipIdentity != null) {
+                socket.broadcastFrom(Notification.EVENT, stamped);
+              } else {
+                socket.broadcast(Notification.EVENT, stamped);
               }
-              String topic = NotificationHistory.LOBBY_TOPIC;
-              var live =
-                  new NotificationHistory.LiveLobby(stamped, others ? channelKey(socket) : null);
-              socket
-                  .pubSub()
-                  .broadcast(
-                      topic, new Broadcast(topic, NotificationHistory.LIVE_EVENT, live.wire()));
             });
   }
 

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * at a time by the user's {@link Channel} on a virtual thread that exists only while there is mail.
  *
  * <p>Threading: one mailbox, callbacks serial; {@link #enqueue}, {@link #deliver}, {@link #push}
- * and {@link #stop} are safe from any thread.
+ * and {@link #stop} are safe from any thread; the intercept state is guarded by {@code
+ * interceptLock}, with a volatile read so that a channel on the fastlane takes no lock.
  */
 public final class ChannelProcess implements ChannelSocket, Subscriber {
   private static final Logger log = LoggerFactory.getLogger(ChannelProcess.class);
@@ -50,6 +51,18 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
   private final AtomicBoolean running = new AtomicBoolean();
   private final Subscriber infoSubscriber = delivery -> enqueue(new Mail.Info(delivery.message()));
 
+  private final Object interceptLock = new Object();
+
+  /** Events that go to handleOut; non-empty: every broadcast of the topic takes the mailbox. */
+  private volatile Set<String> intercepted = Set.of();
+
+  /** The set to switch to once the broadcasts queued so far are handled (guarded). */
+  private Set<String> interceptNext;
+
+  /** Broadcasts queued as {@link Mail.Out} and not yet handled (guarded). */
+  private int outQueued;
+
+  private boolean subscribedOwn;
   private Channel channel;
   private boolean joined;
   private List<Consumer<ExitReason>> exitHooks;
@@ -115,6 +128,7 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
       case Mail.In in -> handleIn(in.message(), in.readNanos());
       case Mail.Leave leave -> leave(leave.message());
       case Mail.Info info -> handleInfo(info.message());
+      case Mail.Out out -> handleOut(out);
       case Mail.Stop stop -> end(stop.reason());
     }
   }
@@ -153,7 +167,7 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
     switch (result) {
       case JoinResult.Ok ok -> {
         joined = true;
-        session.pubSub().subscribe(topic, this);
+        subscribeOwn();
         reply(ref, "ok", ok.response());
       }
       case JoinResult.Error error -> refuse(ref, error.response());
@@ -221,6 +235,26 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
       channel.handleInfo(message, this);
     } catch (Throwable e) {
       crash("handleInfo", e);
+    }
+  }
+
+  private void handleOut(Mail.Out out) {
+    try {
+      if (intercepted.contains(out.broadcast().event())) {
+        channel.handleOut(out.broadcast().event(), out.broadcast().payload(), this);
+      } else {
+        session.outbound().writeBroadcast(out.delivery(), out.broadcast());
+      }
+    } catch (Throwable e) {
+      crash("handleOut " + out.broadcast().event(), e);
+    } finally {
+      synchronized (interceptLock) {
+        outQueued--;
+        if (outQueued == 0 && interceptNext != null) {
+          intercepted = interceptNext;
+          interceptNext = null;
+        }
+      }
     }
   }
 
@@ -313,13 +347,34 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
       if (!skipped.isEmpty() && skipped.contains(broadcast.event())) {
         return;
       }
-      session.outbound().writeBroadcast(delivery, broadcast);
-      EndpointObserver observer = session.counters().observer();
-      if (observer != EndpointObserver.NONE) {
-        observer.delivered(System.nanoTime() - delivery.nanoTime());
+      if (intercepted.isEmpty() || !divert(delivery, broadcast)) {
+        session.outbound().writeBroadcast(delivery, broadcast);
+        EndpointObserver observer = session.counters().observer();
+        if (observer != EndpointObserver.NONE) {
+          observer.delivered(System.nanoTime() - delivery.nanoTime());
+        }
       }
     } else {
       enqueue(new Mail.Info(delivery.message()));
+    }
+  }
+
+  /** Queues the broadcast for the mailbox if the channel still intercepts; false if it does not. */
+  private boolean divert(Delivery delivery, Broadcast broadcast) {
+    synchronized (interceptLock) {
+      if (intercepted.isEmpty()) {
+        return false;
+      }
+      outQueued++;
+      enqueue(new Mail.Out(delivery, broadcast));
+      return true;
+    }
+  }
+
+  private void subscribeOwn() {
+    if (!subscribedOwn && !ended) {
+      subscribedOwn = true;
+      session.pubSub().subscribe(topic, this);
     }
   }
 
@@ -390,6 +445,24 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
   @Override
   public void unsubscribe(String other) {
     session.pubSub().unsubscribe(other, infoSubscriber);
+  }
+
+  @Override
+  public void intercept(Set<String> events) {
+    Set<String> next = Set.copyOf(events);
+    synchronized (interceptLock) {
+      if (next.isEmpty() && outQueued > 0) {
+        interceptNext = next; // back on the fastlane only behind what is queued: order holds
+      } else {
+        // Nothing queued, or a new set to intercept: at once (a queued broadcast of a newly
+        // intercepted event is handled out too, which is what intercepting it from now on means).
+        intercepted = next;
+        interceptNext = null;
+      }
+    }
+    if (!next.isEmpty()) {
+      subscribeOwn(); // in join: whatever is broadcast from here on is queued behind the join
+    }
   }
 
   @Override

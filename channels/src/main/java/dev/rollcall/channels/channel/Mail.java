@@ -1,7 +1,9 @@
 package dev.rollcall.channels.channel;
 
+import dev.rollcall.channels.Broadcast;
 import dev.rollcall.channels.ExitReason;
 import dev.rollcall.protocol.Message;
+import dev.rollcall.pubsub.Delivery;
 
 /** What a {@link ChannelProcess} mailbox holds; each one is handled by one callback. */
 sealed interface Mail {
@@ -26,6 +28,12 @@ sealed interface Mail {
 
   /** A message from {@code send} or a subscribed topic: runs {@code Channel.handleInfo}. */
   record Info(Object message) implements Mail {}
+
+  /**
+   * A broadcast on the channel's own topic taken off the fastlane while the channel intercepts:
+   * runs {@code Channel.handleOut} for an intercepted event, else goes to the client as it is.
+   */
+  record Out(Delivery delivery, Broadcast broadcast) implements Mail {}
 
   /** Ends the channel without a frame of its own (duplicate join, socket gone, shutdown). */
   record Stop(ExitReason reason) implements Mail {}

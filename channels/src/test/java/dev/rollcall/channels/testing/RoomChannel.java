@@ -6,12 +6,18 @@ import dev.rollcall.channels.ChannelSocket;
 import dev.rollcall.channels.ExitReason;
 import dev.rollcall.channels.JoinResult;
 import dev.rollcall.channels.Reply;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The echo/room channel of the test socket, used by the Java spec tests and the Node conformance
- * suite. Join params: {@code {"reject": true}} refuses, topic {@code room:crash-join} throws.
- * Events are listed in {@link #handleIn}.
+ * suite. Join params: {@code {"reject": true}} refuses, topic {@code room:crash-join} throws,
+ * {@code {"intercept": [events], "sleep": ms}} intercepts those events from within the join and
+ * then sleeps. Events are listed in {@link #handleIn}; an intercepted broadcast is pushed back as
+ * {@code out:<event>}, after sleeping its payload's {@code sleep} ms, and a payload with {@code
+ * "release": true} ends the interception first.
  */
 public final class RoomChannel implements Channel {
   private final Recorder recorder;
@@ -21,7 +27,8 @@ public final class RoomChannel implements Channel {
   }
 
   @Override
-  public JoinResult join(String topic, Object params, ChannelSocket socket) {
+  public JoinResult join(String topic, Object params, ChannelSocket socket)
+      throws InterruptedException {
     Map<?, ?> p = params instanceof Map<?, ?> map ? map : Map.of();
     if (topic.equals("room:crash-join")) {
       throw new IllegalStateException("join blew up");
@@ -30,6 +37,10 @@ public final class RoomChannel implements Channel {
       return JoinResult.refuse("unauthorized");
     }
     recorder.record("join " + topic);
+    if (p.get("intercept") instanceof List<?> events) {
+      socket.intercept(events.stream().map(String::valueOf).collect(Collectors.toSet()));
+      Thread.sleep(p.get("sleep") instanceof Number ms ? ms.longValue() : 0);
+    }
     socket.onExit(reason -> recorder.record("exit " + topic + " " + reason));
     if (p.get("greet") != null) {
       return JoinResult.ok(Map.of("greeting", p.get("greet")));
@@ -44,6 +55,10 @@ public final class RoomChannel implements Channel {
       case "echo" -> Reply.ok(payload);
       case "shout" -> {
         socket.broadcast("shout", payload);
+        yield Reply.ok();
+      }
+      case "shout_as" -> {
+        socket.broadcast((String) p.get("event"), payload);
         yield Reply.ok();
       }
       case "shout_others" -> {
@@ -77,6 +92,11 @@ public final class RoomChannel implements Channel {
         }
         yield Reply.none();
       }
+      case "intercept" -> {
+        socket.intercept(
+            ((List<?>) p.get("events")).stream().map(String::valueOf).collect(Collectors.toSet()));
+        yield Reply.ok();
+      }
       case "unsubscribe" -> {
         socket.unsubscribe((String) p.get("topic"));
         yield Reply.ok();
@@ -85,6 +105,17 @@ public final class RoomChannel implements Channel {
       case "binary" -> Reply.ok(new byte[] {1, 2, 3});
       default -> Channel.super.handleIn(event, payload, socket);
     };
+  }
+
+  @Override
+  public void handleOut(String event, Object payload, ChannelSocket socket)
+      throws InterruptedException {
+    Map<?, ?> p = payload instanceof Map<?, ?> map ? map : Map.of();
+    if (Boolean.TRUE.equals(p.get("release"))) {
+      socket.intercept(Set.of());
+    }
+    Thread.sleep(p.get("sleep") instanceof Number ms ? ms.longValue() : 0);
+    socket.push("out:" + event, payload);
   }
 
   @Override

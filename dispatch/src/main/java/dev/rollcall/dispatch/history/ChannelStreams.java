@@ -116,6 +116,28 @@ public final class ChannelStreams {
     };
   }
 
+  /**
+   * Whether a join with {@code request} replays the lobby stream: then the channel must hold back
+   * the lobby's live notifications from before its read until its seam settles.
+   */
+  public static boolean replaysLobby(ReplayRequest request, NotificationHistory history) {
+    return history.config().enabled()
+        && switch (request) {
+          case ReplayRequest.LastSeen lastSeen ->
+              lastSeen.streams().containsKey(ReplayRequest.LOBBY);
+          case ReplayRequest.Recent recent -> true;
+          default -> false;
+        };
+  }
+
+  /**
+   * Whether every live lobby notification from now on would be pushed as it is (none can be one the
+   * replay had): the channel can put the lobby back on the socket's shared broadcast path.
+   */
+  public boolean lobbySettled() {
+    return lobby.isSettled();
+  }
+
   /** The join reply: {@code {"recovered": bool}} when the join named last ids, else empty. */
   public Map<String, Object> joinReply() {
     return recovered == null ? Map.of() : Map.of("recovered", recovered);

@@ -17,15 +17,6 @@ public final class NotificationHistory implements AutoCloseable {
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(NotificationHistory.class);
 
-  /**
-   * Where lobby notifications go live while history is on: each channel hears them (rather than the
-   * socket pushing the lobby topic's broadcasts past it) so it can hold them back during a replay.
-   */
-  public static final String LOBBY_TOPIC = "history:lobby";
-
-  /** The PubSub event of a live lobby notification on {@link #LOBBY_TOPIC}. */
-  public static final String LIVE_EVENT = "history_lobby";
-
   private static final int LOCK_STRIPES = 64;
 
   private final HistoryConfig config;
@@ -33,31 +24,6 @@ public final class NotificationHistory implements AutoCloseable {
   private final HeroDirectory directory;
   private final Object lobbyLock = new Object();
   private final Object[] directLocks = new Object[LOCK_STRIPES];
-
-  /**
-   * A live lobby notification on {@link #LOBBY_TOPIC}.
-   *
-   * @param skipChannel the channel that must not push it (a {@code notify_others} sender), or null
-   */
-  public record LiveLobby(Map<String, Object> notification, String skipChannel) {
-    public Map<String, Object> wire() {
-      return skipChannel == null
-          ? Map.of("notification", notification)
-          : Map.of("notification", notification, "skip", skipChannel);
-    }
-
-    /** The message from its PubSub payload, or empty if it is not one. */
-    public static Optional<LiveLobby> of(Object payload) {
-      if (payload instanceof Map<?, ?> map
-          && map.get("notification") instanceof Map<?, ?> notification) {
-        Map<String, Object> copy = new java.util.LinkedHashMap<>();
-        notification.forEach((k, v) -> copy.put(String.valueOf(k), v));
-        return Optional.of(
-            new LiveLobby(copy, map.get("skip") instanceof String skip ? skip : null));
-      }
-      return Optional.empty();
-    }
-  }
 
   public NotificationHistory(HistoryConfig config, HistoryStore store, HeroDirectory directory) {
     this.config = config;

@@ -10,14 +10,24 @@ import java.util.List;
  * already had it. So the client sees no gap (the channel subscribed before reading the store) and
  * no duplicate (whatever the store had is dropped from the live side).
  *
+ * <p>Once a live notification comes whose id is more than {@link #SETTLE_MILLIS} past the last
+ * replayed id, the seam is {@linkplain #isSettled settled}: live notifications of one publisher
+ * arrive in id order, so none the replay could have had is still to come, and the channel can let
+ * the rest of the stream past unlooked-at (the socket's shared broadcast path). The margin covers
+ * another node's notification still on its way through PubSub when this node's next one arrives.
+ *
  * <p>Not thread-safe: one per channel and stream, used from the channel's callbacks.
  */
 public final class Seam<T> {
   /** One notification of the stream: its id and what is pushed. */
   public record Item<T>(StreamId id, T message) {}
 
+  /** How far past the replay a live id must be for the seam to settle. */
+  public static final long SETTLE_MILLIS = 1000;
+
   private List<Item<T>> held = new ArrayList<>();
   private StreamId cutoff;
+  private boolean settled;
 
   /** A seam that holds live notifications until {@link #replayed} is called. */
   public static <T> Seam<T> replaying() {
@@ -28,6 +38,7 @@ public final class Seam<T> {
   public static <T> Seam<T> live() {
     Seam<T> seam = new Seam<>();
     seam.held = null;
+    seam.settled = true;
     return seam;
   }
 
@@ -37,7 +48,11 @@ public final class Seam<T> {
       held.add(item);
       return List.of();
     }
-    return item.id().isAfter(cutoff) ? List.of(item) : List.of();
+    if (!item.id().isAfter(cutoff)) {
+      return List.of();
+    }
+    settle(item.id());
+    return List.of(item);
   }
 
   /**
@@ -50,10 +65,12 @@ public final class Seam<T> {
       throw new IllegalStateException("replayed twice");
     }
     cutoff = through;
+    settled = through == null; // nothing was read: nothing live can be a replayed one
     List<Item<T>> out = new ArrayList<>(replay);
     for (Item<T> item : held) {
       if (item.id().isAfter(cutoff)) {
         out.add(item);
+        settle(item.id());
       }
     }
     held = null;
@@ -62,5 +79,19 @@ public final class Seam<T> {
 
   public boolean isReplaying() {
     return held != null;
+  }
+
+  /**
+   * Whether every live notification from here on will be newer than the replay, so that {@link
+   * #live} would pass each one: false while replaying and until a live one well past it came.
+   */
+  public boolean isSettled() {
+    return settled;
+  }
+
+  private void settle(StreamId live) {
+    if (!settled && live.millis() - cutoff.millis() > SETTLE_MILLIS) {
+      settled = true;
+    }
   }
 }

@@ -90,6 +90,11 @@ final class FakeChannelSocket implements ChannelSocket {
   }
 
   @Override
+  public void intercept(java.util.Set<String> events) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
   public void send(Object message) {
     throw new UnsupportedOperationException();
   }
