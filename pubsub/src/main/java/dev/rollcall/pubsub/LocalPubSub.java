@@ -1,5 +1,7 @@
 package dev.rollcall.pubsub;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -12,11 +14,20 @@ import org.slf4j.LoggerFactory;
  * node-crossing implementation, which delivers what arrives from peers through {@link
  * #localBroadcast}.
  *
- * <p>Thread-safe: subscriptions live in concurrent sets; delivery runs on the publisher's thread,
- * so messages from one publisher on one topic arrive in order.
+ * <p>Thread-safe: each topic's subscribers and each subscriber's topics change only inside the
+ * owning map's {@code compute} for that key; delivery iterates a topic's set without a lock on the
+ * publisher's thread, so messages from one publisher on one topic arrive in order.
+ *
+ * <p>Most sets are tiny (a channel's own topic, a hero's personal topic with its one subscriber):
+ * up to {@link #SMALL} members a set is an immutable copy, replaced on each change, which costs ~24
+ * bytes instead of ~200 for a concurrent set; past that it becomes a concurrent set, changed in
+ * place, so a lobby of 10 000 subscribers is not copied on every join.
  */
 public final class LocalPubSub implements PubSub {
   private static final Logger log = LoggerFactory.getLogger(LocalPubSub.class);
+
+  /** Members up to which a set is an immutable copy (see above). */
+  static final int SMALL = 4;
 
   private final String node;
   private final Map<String, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
@@ -35,14 +46,14 @@ public final class LocalPubSub implements PubSub {
   public void subscribe(String topic, Subscriber subscriber) {
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(subscriber, "subscriber");
-    topicsOf.computeIfAbsent(subscriber, s -> ConcurrentHashMap.newKeySet()).add(topic);
-    subscribers.computeIfAbsent(topic, t -> ConcurrentHashMap.newKeySet()).add(subscriber);
+    topicsOf.compute(subscriber, (s, topics) -> with(topics, topic));
+    subscribers.compute(topic, (t, set) -> with(set, subscriber));
   }
 
   @Override
   public void unsubscribe(String topic, Subscriber subscriber) {
-    topicsOf.computeIfPresent(
-        subscriber, (s, topics) -> topics.remove(topic) && topics.isEmpty() ? null : topics);
+    Objects.requireNonNull(topic, "topic");
+    topicsOf.computeIfPresent(subscriber, (s, topics) -> without(topics, topic));
     removeFromTopic(topic, subscriber);
   }
 
@@ -55,8 +66,48 @@ public final class LocalPubSub implements PubSub {
   }
 
   private void removeFromTopic(String topic, Subscriber subscriber) {
-    subscribers.computeIfPresent(
-        topic, (t, set) -> set.remove(subscriber) && set.isEmpty() ? null : set);
+    subscribers.computeIfPresent(topic, (t, set) -> without(set, subscriber));
+  }
+
+  /** {@code set} with {@code member} added; runs inside the map's compute for the set's key. */
+  private static <T> Set<T> with(Set<T> set, T member) {
+    if (set == null) {
+      return Set.of(member);
+    }
+    if (set instanceof ConcurrentHashMap.KeySetView<?, ?>) {
+      set.add(member);
+      return set;
+    }
+    if (set.contains(member)) {
+      return set;
+    }
+    if (set.size() < SMALL) {
+      List<T> members = new ArrayList<>(set.size() + 1);
+      members.addAll(set);
+      members.add(member);
+      return Set.copyOf(members);
+    }
+    Set<T> grown = ConcurrentHashMap.newKeySet();
+    grown.addAll(set);
+    grown.add(member);
+    return grown;
+  }
+
+  /**
+   * {@code set} without {@code member}, or null once empty (the map drops the key); runs inside the
+   * map's compute for the set's key. A concurrent set stays one until it is empty.
+   */
+  private static <T> Set<T> without(Set<T> set, T member) {
+    if (set instanceof ConcurrentHashMap.KeySetView<?, ?>) {
+      set.remove(member);
+      return set.isEmpty() ? null : set;
+    }
+    if (!set.contains(member)) {
+      return set;
+    }
+    List<T> rest = new ArrayList<>(set);
+    rest.remove(member);
+    return rest.isEmpty() ? null : Set.copyOf(rest);
   }
 
   @Override

@@ -163,11 +163,14 @@ public final class SocketSession {
               Map.of("reason", "too many channels joined")));
       return;
     }
+    // Each socket decoded its own copy of the topic, which its channel, this map and presence
+    // keep while joined: one copy per topic (a lobby of 10 000 saves ~60 B a hero).
+    String joined = topic.intern();
     ChannelProcess process =
         new ChannelProcess(
             this,
             route.get(),
-            topic,
+            joined,
             joinRef,
             existing == null ? null : existing.joinRef(),
             counters.nextSerial());
@@ -175,7 +178,7 @@ public final class SocketSession {
       log.debug("duplicate join of \"{}\": closing the existing channel", topic);
       existing.stop(ExitReason.DUPLICATE_JOIN);
     }
-    channels.put(topic, process);
+    channels.put(joined, process);
     counters.started();
     toProcess(process, new Mail.Join(message.payload(), message.ref(), readNanos));
   }

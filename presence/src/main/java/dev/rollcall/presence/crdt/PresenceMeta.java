@@ -29,15 +29,17 @@ public final class PresenceMeta {
       throw new IllegalArgumentException("meta must be a JSON object, not null");
     }
     Map<String, Object> copy = new LinkedHashMap<>(meta.size() + 2);
-    for (Map.Entry<?, ?> field : meta.entrySet()) {
-      if (!(field.getKey() instanceof String name)) {
-        throw new IllegalArgumentException("meta keys must be strings: " + field.getKey());
-      }
-      if (name.equals(PHX_REF) || name.equals(PHX_REF_PREV)) {
-        continue;
-      }
-      copy.put(name, json(field.getValue(), 1));
-    }
+    // forEach, not entrySet(): a LinkedHashMap caches its entry set, and the caller's meta often
+    // lives as long as the channel (one more object per tracked connection).
+    meta.forEach(
+        (key, value) -> {
+          if (!(key instanceof String name)) {
+            throw new IllegalArgumentException("meta keys must be strings: " + key);
+          }
+          if (!name.equals(PHX_REF) && !name.equals(PHX_REF_PREV)) {
+            copy.put(name, json(value, 1));
+          }
+        });
     copy.put(PHX_REF, ref);
     if (prevRef != null) {
       copy.put(PHX_REF_PREV, prevRef);
