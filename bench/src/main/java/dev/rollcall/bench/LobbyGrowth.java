@@ -138,8 +138,11 @@ final class LobbyGrowth {
       }
       BenchMain.awaitAll(workers, true, deadline, label, out);
       double rampSeconds = (System.nanoTime() - origin) / 1e9;
+      // Heroes joined and still connected: a drop and its rejoin count once.
       long joined =
-          workers.stream().mapToLong(w -> w.progress().getOrDefault("joined", 0).longValue()).sum();
+          workers.stream()
+              .mapToLong(w -> w.progress().getOrDefault("present", 0).longValue())
+              .sum();
       long exactAt = awaitNodesExact(urls, joined, label, out);
       List<ServerProcess.Memory> after = memory(servers.nodes());
       long go = System.nanoTime();

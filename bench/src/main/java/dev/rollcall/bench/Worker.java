@@ -364,7 +364,7 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     }
     long lastProgress = System.nanoTime();
     while (System.nanoTime() < end) {
-      int joined = stats.joined.get();
+      int joined = stats.present.get();
       if (joined > 0 && stats.countsExact.get() >= joined) {
         return;
       }
@@ -448,6 +448,19 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
             (ok, error) -> {
               if (error != null) {
                 stats.error("connect: " + reason(error));
+                if (options.scenario() == Scenario.GROW && !stopping && !pastDeadline()) {
+                  // The lobby must reach N: try again as phoenix.js would, still in flight
+                  // meanwhile so that the ramp does not end before the retry.
+                  CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)
+                      .execute(
+                          () -> {
+                            if (!stopping && !pastDeadline()) {
+                              open(slot, join, true);
+                            }
+                            stats.inFlight.decrementAndGet();
+                          });
+                  return;
+                }
                 stats.inFlight.decrementAndGet();
                 return;
               }
@@ -474,6 +487,7 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
               } else {
                 long now = System.nanoTime();
                 stats.joined.incrementAndGet();
+                stats.present.incrementAndGet();
                 stats.joinMicros.recordValue(Math.max(1, (now - start) / 1000));
                 if (options.scenario() == Scenario.GROW) {
                   stats.joinedAt(now, options.originNanos());
@@ -558,6 +572,12 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     }
     stats.drops.incrementAndGet();
     stats.error("dropped: close " + code);
+    if (dropped.name() != null) {
+      stats.present.decrementAndGet(); // its server lists it no more
+    }
+    if (countExact.remove(dropped)) {
+      stats.countsExact.decrementAndGet();
+    }
     for (int slot = 0; slot < share; slot++) {
       if (connections.get(slot) == dropped) {
         int again = slot;

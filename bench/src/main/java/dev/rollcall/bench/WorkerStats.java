@@ -15,6 +15,10 @@ final class WorkerStats {
   final AtomicInteger connected = new AtomicInteger();
   final AtomicInteger joined = new AtomicInteger();
   final AtomicInteger inFlight = new AtomicInteger();
+
+  /** Joined heroes still connected (joins, rejoins included, minus drops of joined heroes). */
+  final AtomicInteger present = new AtomicInteger();
+
   final LongAdder sent = new LongAdder();
   final LongAdder delivered = new LongAdder();
   final AtomicInteger drops = new AtomicInteger();
@@ -73,7 +77,8 @@ final class WorkerStats {
         "joined", joined.get(),
         "errors", errorCount(),
         "delivered", delivered.sum(),
-        "rosters", rostersComplete.get());
+        "rosters", rostersComplete.get(),
+        "present", present.get());
   }
 
   /** Records a measured burst delivery (event loop threads). */
