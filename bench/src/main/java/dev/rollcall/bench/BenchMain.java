@@ -43,7 +43,9 @@ public final class BenchMain {
     Path root = projectRoot();
     List<RunResult> results = new ArrayList<>();
     List<String> failures = new ArrayList<>();
-    if (!options.target().equals("none")) {
+    if (options.scenario() == Scenario.GROW) {
+      results.addAll(LobbyGrowth.run(options, root, out, failures));
+    } else if (!options.target().equals("none")) {
       RunResult rollcall = runAgainst(options, root, false, out, err, failures);
       if (rollcall != null) {
         results.add(rollcall);
@@ -137,7 +139,7 @@ public final class BenchMain {
     }
   }
 
-  private static void awaitAll(
+  static void awaitAll(
       List<WorkerHandle> workers, boolean ready, long deadline, String label, PrintStream out)
       throws InterruptedException {
     long lastLine = System.nanoTime();
@@ -175,6 +177,12 @@ public final class BenchMain {
   }
 
   private static List<String> workerCommand(BenchOptions options, ServerProcess server, int index) {
+    return workerCommand(options, server.urls, server.protocol == Worker.Protocol.SOCKETIO, index);
+  }
+
+  /** A child JVM running this bench as worker {@code index} against {@code urls}. */
+  static List<String> workerCommand(
+      BenchOptions options, List<URI> urls, boolean socketIo, int index) {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>();
     command.addAll(
@@ -187,9 +195,7 @@ public final class BenchMain {
             BenchMain.class.getName()));
     command.addAll(
         options.workerArgs(
-            String.join(",", server.urls.stream().map(URI::toString).toList()),
-            server.protocol == Worker.Protocol.SOCKETIO,
-            index));
+            String.join(",", urls.stream().map(URI::toString).toList()), socketIo, index));
     return command;
   }
 
@@ -212,6 +218,10 @@ public final class BenchMain {
     json.put("duration_s", options.duration().toMillis() / 1000.0);
     json.put("workers", options.workers());
     json.put("sources", options.sources());
+    if (options.scenario() == Scenario.GROW) {
+      json.put("presence", options.presence().id());
+      json.put("nodes", options.nodes());
+    }
     json.put("cores", Runtime.getRuntime().availableProcessors());
     json.put("jvm", System.getProperty("java.vm.name") + " " + Runtime.version());
     Map<String, Object> byServer = new LinkedHashMap<>();

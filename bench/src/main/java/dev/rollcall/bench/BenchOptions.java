@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  * or {@code auto} (start the server on a free loopback port for the run).
  *
  * @param workerIndex which share of the connections this process drives, or -1 in the parent
+ * @param nodes grow: dispatch nodes to start on a Redis the tool starts, or 0 to use {@code target}
+ * @param originNanos grow: the parent's System.nanoTime() at the start of the run, which workers
+ *     time their joins from (0 in the parent before a run)
  */
 record BenchOptions(
     Scenario scenario,
@@ -34,10 +37,22 @@ record BenchOptions(
     String serverOpts,
     Path json,
     boolean help,
-    int workerIndex) {
+    int workerIndex,
+    PresenceMode presence,
+    int nodes,
+    long originNanos) {
 
   /** One process may hold 20,000 open files here; keep room for the JVM's own. */
   static final int MAX_CONNECTIONS_PER_WORKER = 19_500;
+
+  /**
+   * Grow: sockets per worker process by default, under the open-file limit with room to spare (a
+   * growing lobby sends each process roster-sized frames to read).
+   */
+  static final int GROW_CONNECTIONS_PER_WORKER = 15_000;
+
+  /** Grow: sockets per server node at most (each is a file of the node's process too). */
+  static final int MAX_CONNECTIONS_PER_NODE = 19_000;
 
   /** Ephemeral ports per (source, destination) pair, with margin (Linux: 32768-60999). */
   static final int CONNECTIONS_PER_SOURCE = 25_000;
@@ -52,12 +67,22 @@ record BenchOptions(
       deliveries/s, errors, reconnects.
 
       Options:
-        --scenario S        capacity | fanout | direct | storm (default fanout)
+        --scenario S        capacity | fanout | direct | storm | grow (default fanout)
                               capacity  N idle heroes joined and tracked; server heap/RSS per conn
                               fanout    N heroes; one sends notify_all at --rate per second
                               direct    N heroes send notify_direct to random heroes, --rate/s in all
                               storm     N sockets connect, then all join at once; time until every
                                         roster is complete, presence frames per client
+                              grow      N heroes join at --ramp-rate over the workers and nodes;
+                                        joins/s per tenth of N, bytes received per join, heap
+                                        per connection on each node, time from the last join
+                                        until every node's count is exact
+        --presence M        grow: full | summary | both: heroes follow the whole roster, or
+                            join with {"presence": "summary"} and read presence_count; both
+                            runs summary, then full, each on fresh servers (default full)
+        --nodes K           grow: start a redis-server and K ./rollcall nodes clustered on it
+                            (-Xmx from --server-opts), heroes round-robin over them; at most
+                            19,000 heroes per node (default 0: use --url)
         --url URL|auto      Phoenix socket URL, e.g. ws://127.0.0.1:4000/socket/websocket;
                             several, comma-separated, for the nodes of a cluster (heroes are
                             spread round-robin); auto starts ./rollcall on a free port
@@ -77,7 +102,8 @@ record BenchOptions(
                             bursts; deliveries/s from the first send to the last delivery
                             (the fan-out target: --connections 1000 --burst 100; default 0: off)
         --workers N         worker processes sharing the connections (default: enough for
-                            19,500 connections each, the open-file limit here being 20,000)
+                            19,500 connections each, the open-file limit here being 20,000;
+                            grow: 15,000 each)
         --sources N         loopback source addresses 127.0.0.2 ... to spread connections over
                             (default: one per 25,000 connections)
         --event-loops N     client event loop threads per worker (default 1)
@@ -130,6 +156,59 @@ record BenchOptions(
     if (eventLoops < 1) {
       throw new UsageException("--event-loops must be ≥ 1");
     }
+    if (presence != PresenceMode.FULL && scenario != Scenario.GROW) {
+      throw new UsageException("--presence is a grow option");
+    }
+    if (scenario == Scenario.GROW && !baseline.equals("none")) {
+      throw new UsageException("grow measures Rollcall only: drop --baseline");
+    }
+    if (nodes < 0) {
+      throw new UsageException("--nodes must be ≥ 0");
+    }
+    if (nodes > 0 && (scenario != Scenario.GROW || !target.equals("auto"))) {
+      throw new UsageException("--nodes starts its own servers: a grow option, without --url");
+    }
+    if (scenario == Scenario.GROW && workerIndex < 0) {
+      int servers = nodes > 0 ? nodes : target.equals("auto") ? 1 : urls(target).size();
+      if ((connections + servers - 1) / servers > MAX_CONNECTIONS_PER_NODE) {
+        throw new UsageException(
+            connections
+                + " heroes on "
+                + servers
+                + " node(s) is more than "
+                + MAX_CONNECTIONS_PER_NODE
+                + " per node (open-file limit); use --nodes "
+                + (connections + MAX_CONNECTIONS_PER_NODE - 1) / MAX_CONNECTIONS_PER_NODE);
+      }
+    }
+  }
+
+  /** The options of one grow run: its presence mode and the instant workers time joins from. */
+  BenchOptions forRun(PresenceMode mode, long origin) {
+    return new BenchOptions(
+        scenario,
+        target,
+        baseline,
+        connections,
+        rampRate,
+        topic,
+        heartbeat,
+        duration,
+        warmup,
+        rate,
+        burst,
+        workers,
+        sources,
+        eventLoops,
+        timeout,
+        serverPid,
+        serverOpts,
+        json,
+        help,
+        workerIndex,
+        mode,
+        nodes,
+        origin);
   }
 
   /** The ramp and measured phase plus a minute of slack, unless --timeout says otherwise. */
@@ -164,6 +243,9 @@ record BenchOptions(
     Path json = null;
     boolean help = false;
     int workerIndex = -1;
+    PresenceMode presence = PresenceMode.FULL;
+    int nodes = 0;
+    long originNanos = 0;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       String value = null;
@@ -205,6 +287,9 @@ record BenchOptions(
         case "--server-opts" -> serverOpts = value;
         case "--json" -> json = Path.of(value);
         case "--worker-index" -> workerIndex = integer(flag, value);
+        case "--presence" -> presence = PresenceMode.parse(value);
+        case "--nodes" -> nodes = integer(flag, value);
+        case "--origin-nanos" -> originNanos = longInteger(flag, value);
         default -> throw new UsageException("unknown option: " + flag + " (see --help)");
       }
     }
@@ -212,8 +297,9 @@ record BenchOptions(
       rate = scenario == Scenario.DIRECT ? 200.0 : 10.0;
     }
     if (workers == null) {
-      workers =
-          Math.max(1, (connections + MAX_CONNECTIONS_PER_WORKER - 1) / MAX_CONNECTIONS_PER_WORKER);
+      int perWorker =
+          scenario == Scenario.GROW ? GROW_CONNECTIONS_PER_WORKER : MAX_CONNECTIONS_PER_WORKER;
+      workers = Math.max(1, (connections + perWorker - 1) / perWorker);
     }
     if (sources == null) {
       sources = Math.max(1, (connections + CONNECTIONS_PER_SOURCE - 1) / CONNECTIONS_PER_SOURCE);
@@ -238,7 +324,10 @@ record BenchOptions(
         serverOpts,
         json,
         help,
-        workerIndex);
+        workerIndex,
+        presence,
+        nodes,
+        originNanos);
   }
 
   /**
@@ -265,6 +354,7 @@ record BenchOptions(
     args.addAll(List.of("--event-loops", Integer.toString(eventLoops)));
     args.addAll(List.of("--timeout", hardLimit().toMillis() + "ms"));
     args.addAll(List.of("--worker-index", Integer.toString(index)));
+    args.addAll(List.of("--presence", presence.id(), "--origin-nanos", Long.toString(originNanos)));
     return args;
   }
 
@@ -297,6 +387,14 @@ record BenchOptions(
   private static int integer(String flag, String value) {
     try {
       return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException(flag + " must be an integer, got " + value);
+    }
+  }
+
+  private static long longInteger(String flag, String value) {
+    try {
+      return Long.parseLong(value);
     } catch (NumberFormatException e) {
       throw new UsageException(flag + " must be an integer, got " + value);
     }

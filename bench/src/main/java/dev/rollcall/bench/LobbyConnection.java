@@ -40,6 +40,15 @@ interface LobbyConnection {
     /** The connection ended without {@link #close()}: a drop. */
     void dropped(LobbyConnection connection, int code);
 
+    /** Grow: a text frame of {@code bytes} payload bytes arrived (any event). */
+    void received(LobbyConnection connection, int bytes);
+
+    /** Grow: a presence_state or presence_diff arrived (the server sends the full roster). */
+    void fullPresence(LobbyConnection connection);
+
+    /** Grow: a presence_count arrived, the lobby's size as this hero's node counts it. */
+    void presenceCount(LobbyConnection connection, long count);
+
     /** A frame the client could not make sense of. */
     void undecodable(LobbyConnection connection, String reason);
   }

@@ -13,14 +13,16 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A hero on a Phoenix Channels server (Rollcall, or Phoenix itself): joins {@code topic}, learns
- * its name from {@code user_info}, follows presence_state/presence_diff, receives {@code
- * notification}. Confined to its socket's event loop, apart from the calls that hop onto it.
+ * its name from {@code user_info}, follows presence_state/presence_diff (or, joined with {@code
+ * {"presence": "summary"}}, reads presence_count), receives {@code notification}. Confined to its
+ * socket's event loop, apart from the calls that hop onto it.
  */
 final class PhoenixLobbyConnection implements LobbyConnection, ClientListener {
   private final PhoenixClient client;
   private final URI url;
   private final SocketOptions options;
   private final String topic;
+  private final Map<String, Object> joinParams;
   private final Events events;
   private final Roster roster;
   private final CompletableFuture<String> joined = new CompletableFuture<>();
@@ -33,12 +35,14 @@ final class PhoenixLobbyConnection implements LobbyConnection, ClientListener {
       URI url,
       SocketOptions options,
       String topic,
+      Map<String, Object> joinParams,
       boolean trackRoster,
       Events events) {
     this.client = client;
     this.url = url;
     this.options = options.withListener(this);
     this.topic = topic;
+    this.joinParams = Map.copyOf(joinParams);
     this.events = events;
     this.roster = trackRoster ? new Roster() : null;
   }
@@ -56,7 +60,7 @@ final class PhoenixLobbyConnection implements LobbyConnection, ClientListener {
   @Override
   public CompletableFuture<String> join() {
     socket
-        .join(topic, Map.of())
+        .join(topic, joinParams)
         .whenComplete(
             (reply, error) -> {
               if (error != null) {
@@ -126,6 +130,14 @@ final class PhoenixLobbyConnection implements LobbyConnection, ClientListener {
           events.rosterChanged(this);
         }
       }
+      case "presence_count" -> {
+        if (message.payload() instanceof Map<?, ?> payload
+            && payload.get("count") instanceof Number count) {
+          events.presenceCount(this, count.longValue());
+        } else {
+          events.undecodable(this, "presence_count without a count");
+        }
+      }
       default -> {}
     }
   }
@@ -133,14 +145,19 @@ final class PhoenixLobbyConnection implements LobbyConnection, ClientListener {
   /**
    * The hot frames without a decode, so the tool's CPU goes to the figures it measures: a
    * notification's send time is read from its bytes, and without a roster to keep presence frames
-   * (a presence_state is O(N) per join) are skipped. Anything else is decoded for {@link
-   * #onMessage}.
+   * (a presence_state is O(N) per join) are skipped, though counted with their bytes. Anything else
+   * is decoded for {@link #onMessage}.
    */
   @Override
   public boolean onTextFrame(ClientSocket from, ByteBuf content) {
+    events.received(this, content.readableBytes());
     FrameHead head = FrameHead.scan(content);
     if (head == null) {
       return false;
+    }
+    boolean fullPresence = head.eventIs("presence_state") || head.eventIs("presence_diff");
+    if (fullPresence) {
+      events.fullPresence(this);
     }
     if (head.eventIs("notification")) {
       long sentAt = NotificationBody.sentAt(head.content(), head.payloadStart(), head.payloadEnd());
@@ -152,7 +169,7 @@ final class PhoenixLobbyConnection implements LobbyConnection, ClientListener {
       }
       return true;
     }
-    return roster == null && (head.eventIs("presence_state") || head.eventIs("presence_diff"));
+    return roster == null && fullPresence;
   }
 
   @Override

@@ -2,9 +2,11 @@ package dev.rollcall.bench;
 
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /** Prints the results of one scenario as a table (one column per server, and their ratio). */
 final class ResultTable {
@@ -17,7 +19,7 @@ final class ResultTable {
       header.append(String.format(Locale.ROOT, "%16s", result.server()));
     }
     if (results.size() == 2) {
-      header.append("   ratio (>1: rollcall better)");
+      header.append("   ratio (>1: " + results.getFirst().server() + " better)");
     }
     out.println(header);
     for (RunResult.Figure figure : RunResult.Figure.values()) {
@@ -37,6 +39,20 @@ final class ResultTable {
       Double ratio = results.size() == 2 ? ratio(figure, results.get(0), results.get(1)) : null;
       if (ratio != null) {
         row.append(String.format(Locale.ROOT, "%12.2fx", ratio));
+      }
+      out.println(row);
+    }
+    // Figures a scenario names itself (a grow run's windows and nodes), in the order they came.
+    Set<String> named = new LinkedHashSet<>();
+    results.forEach(result -> named.addAll(result.figures().keySet()));
+    for (RunResult.Figure figure : RunResult.Figure.values()) {
+      named.remove(figure.key());
+    }
+    for (String name : named) {
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-40s", name));
+      for (RunResult result : results) {
+        Double value = result.figures().get(name);
+        row.append(String.format(Locale.ROOT, "%16s", value == null ? "-" : format(value)));
       }
       out.println(row);
     }

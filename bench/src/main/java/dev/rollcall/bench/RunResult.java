@@ -1,6 +1,7 @@
 package dev.rollcall.bench;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
@@ -32,6 +33,15 @@ record RunResult(String server, Map<String, Double> figures, Map<String, Integer
     HEAP_PER_CONNECTION("server heap/connection (after GC)", "B", false),
     RSS_PER_CONNECTION("server RSS/connection", "B", false),
     HEAP_FOR_1M("heap for 1M connections (extrapolated)", "GB", false),
+    NODES("server nodes", "", true),
+    JOINS_PER_SECOND("joins/s, first join to last", "/s", true),
+    BYTES_PER_JOIN("bytes received per join (all heroes)", "B", false),
+    FULL_PRESENCE_FRAMES("presence_state+diff frames/hero", "", false),
+    COUNT_FRAMES("presence_count frames/hero", "", false),
+    NODES_EXACT_MS("nodes' lists exact after last join", "ms", false),
+    COUNTS_EXACT("heroes whose presence_count is exact", "", true),
+    COUNTS_EXACT_MS("presence_counts exact after last join", "ms", false),
+    HEAP_PER_CONNECTION_MAX("server heap/connection, worst node", "B", false),
     ERRORS("errors", "", false),
     DROPS("dropped connections", "", false),
     RECONNECTS("reconnects", "", false);
@@ -116,6 +126,110 @@ record RunResult(String server, Map<String, Double> figures, Map<String, Integer
     put(f, Figure.ERRORS, report.errors().values().stream().mapToInt(Integer::intValue).sum());
     put(f, Figure.DROPS, report.drops());
     put(f, Figure.RECONNECTS, report.reconnects());
+    return new RunResult(server, f, report.errors());
+  }
+
+  /** One node of a grow run: its name and its memory before the ramp and once the lobby is full. */
+  record NodeMemory(String name, ServerProcess.Memory before, ServerProcess.Memory after) {}
+
+  /**
+   * The grow scenario's figures. Joins/s per tenth of the heroes asked come from when each join
+   * completed; windows the run did not reach are left out. {@code nodesExactNanos} is when every
+   * node's list first held every joined hero (0: never, within the wait).
+   */
+  static RunResult ofGrowth(
+      String server,
+      int asked,
+      WorkerReport report,
+      double rampSeconds,
+      long nodesExactNanos,
+      List<NodeMemory> nodes) {
+    Map<String, Double> f = new LinkedHashMap<>();
+    put(f, Figure.CONNECTIONS, report.joined());
+    put(f, Figure.NODES, nodes.size());
+    put(f, Figure.RAMP_SECONDS, rampSeconds);
+    Histogram join = WorkerReport.decode(report.joinMicros());
+    if (join.getTotalCount() > 0) {
+      put(f, Figure.JOIN_P50, join.getValueAtPercentile(50) / 1000.0);
+      put(f, Figure.JOIN_P99, join.getValueAtPercentile(99) / 1000.0);
+      put(f, Figure.JOIN_MAX, join.getMaxValue() / 1000.0);
+    }
+    Histogram joinedAt = WorkerReport.decode(report.joinedAtMillis());
+    long joins = joinedAt.getTotalCount();
+    if (joins > 1 && joinedAt.getMaxValue() > joinedAt.getMinValue()) {
+      put(
+          f,
+          Figure.JOINS_PER_SECOND,
+          (joins - 1) * 1000.0 / (joinedAt.getMaxValue() - joinedAt.getMinValue()));
+    }
+    put(
+        f,
+        Figure.BYTES_PER_JOIN,
+        report.joined() > 0 ? (double) report.bytesReceived() / report.joined() : 0);
+    if (report.joined() > 0) {
+      put(f, Figure.FULL_PRESENCE_FRAMES, (double) report.fullPresenceFrames() / report.joined());
+      put(f, Figure.COUNT_FRAMES, (double) report.countFrames() / report.joined());
+    }
+    if (nodesExactNanos != 0 && report.lastJoinNanos() != 0) {
+      put(f, Figure.NODES_EXACT_MS, Math.max(0, nodesExactNanos - report.lastJoinNanos()) / 1e6);
+    }
+    if (report.countFrames() > 0) {
+      put(f, Figure.COUNTS_EXACT, report.countsExact());
+      if (report.countsExact() >= asked && report.lastExactNanos() != 0) {
+        put(
+            f,
+            Figure.COUNTS_EXACT_MS,
+            Math.max(0, report.lastExactNanos() - report.lastJoinNanos()) / 1e6);
+      }
+    }
+    long held = 0;
+    long grown = 0;
+    double worst = -1;
+    for (NodeMemory node : nodes) {
+      ServerProcess.Memory after = node.after();
+      if (after.connections() > 0 && node.before().heapBytes() >= 0 && after.heapBytes() >= 0) {
+        double perConnection =
+            (double) (after.heapBytes() - node.before().heapBytes()) / after.connections();
+        held += after.connections();
+        grown += after.heapBytes() - node.before().heapBytes();
+        worst = Math.max(worst, perConnection);
+      }
+    }
+    if (held > 0) {
+      put(f, Figure.SERVER_CONNECTIONS, held);
+      put(f, Figure.HEAP_PER_CONNECTION, (double) grown / held);
+      put(f, Figure.HEAP_PER_CONNECTION_MAX, worst);
+    }
+    put(f, Figure.ERRORS, report.errors().values().stream().mapToInt(Integer::intValue).sum());
+    put(f, Figure.DROPS, report.drops());
+    put(f, Figure.RECONNECTS, report.reconnects());
+    // Figures without a fixed name: each tenth of the lobby, each node.
+    long previous = joinedAt.getMinValue();
+    for (int tenth = 1; tenth <= 10 && joins > 0; tenth++) {
+      long from = (long) asked * (tenth - 1) / 10;
+      long to = (long) asked * tenth / 10;
+      if (to > joins || to == from) {
+        break;
+      }
+      long at = joinedAt.getValueAtPercentile(100.0 * to / joins);
+      double seconds = Math.max(1, at - previous) / 1000.0;
+      f.put(
+          String.format(
+              java.util.Locale.ROOT, "joins/s, lobby %d-%d %%", tenth * 10 - 10, tenth * 10),
+          (to - from) / seconds);
+      previous = at;
+    }
+    for (NodeMemory node : nodes) {
+      ServerProcess.Memory after = node.after();
+      if (after.connections() >= 0) {
+        f.put(node.name() + ": connections", (double) after.connections());
+      }
+      if (after.connections() > 0 && node.before().heapBytes() >= 0 && after.heapBytes() >= 0) {
+        f.put(
+            node.name() + ": heap/connection (B)",
+            (double) (after.heapBytes() - node.before().heapBytes()) / after.connections());
+      }
+    }
     return new RunResult(server, f, report.errors());
   }
 

@@ -11,7 +11,11 @@ enum Scenario {
   /** N heroes send notify_direct to random heroes at the rate (in total); latency. */
   DIRECT("N heroes send notify_direct to random heroes, --rate messages per second in all"),
   /** N connected sockets join at once; time until every roster is complete. */
-  STORM("N connected sockets join the lobby at once; time until every roster is complete");
+  STORM("N connected sockets join the lobby at once; time until every roster is complete"),
+  /** N heroes join at a steady ramp over worker processes and nodes; joins/s as the lobby grows. */
+  GROW(
+      "N heroes join at a steady ramp; joins/s per tenth of N, bytes per join, heap per"
+          + " connection on each node, time until every node's count is exact");
 
   final String description;
 
@@ -31,6 +35,7 @@ enum Scenario {
         return scenario;
       }
     }
-    throw new UsageException("unknown scenario: " + value + " (capacity, fanout, direct, storm)");
+    throw new UsageException(
+        "unknown scenario: " + value + " (capacity, fanout, direct, storm, grow)");
   }
 }

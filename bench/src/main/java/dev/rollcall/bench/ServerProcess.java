@@ -84,21 +84,39 @@ final class ServerProcess implements AutoCloseable {
    */
   static ServerProcess startRollcall(Path root, String jvmOptions, Duration limit)
       throws IOException, InterruptedException {
-    return startRollcall(List.of(root.resolve("rollcall").toString()), root, jvmOptions, limit);
+    return startRollcall(
+        List.of(root.resolve("rollcall").toString()), root, jvmOptions, limit, List.of());
   }
 
-  /** {@code java -jar rollcall-dispatch.jar --port P ...}: the built jar, without the launcher. */
-  static ServerProcess startRollcallJar(Path jar, String jvmOptions, Duration limit)
+  /**
+   * {@code ./rollcall --redis URI --node NAME ...}: one node of a cluster whose nodes share the
+   * lobby over that Redis.
+   */
+  static ServerProcess startRollcallNode(
+      Path root, String jvmOptions, String redisUri, String node, Duration limit)
+      throws IOException, InterruptedException {
+    return startRollcall(
+        List.of(root.resolve("rollcall").toString()),
+        root,
+        jvmOptions,
+        limit,
+        List.of("--redis", redisUri, "--node", node));
+  }
+
+  /**
+   * {@code java -jar rollcall-dispatch.jar --port P ... args}: the built jar, without the launcher.
+   */
+  static ServerProcess startRollcallJar(Path jar, String jvmOptions, Duration limit, String... args)
       throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(List.of(jvmOptions.trim().split("\\s+")));
     command.addAll(List.of("-jar", jar.toString()));
-    return startRollcall(command, jar.getParent(), "", limit);
+    return startRollcall(command, jar.getParent(), "", limit, List.of(args));
   }
 
   private static ServerProcess startRollcall(
-      List<String> launch, Path dir, String jvmOptions, Duration limit)
+      List<String> launch, Path dir, String jvmOptions, Duration limit, List<String> more)
       throws IOException, InterruptedException {
     int port = freePort();
     Path log = Files.createTempFile("rollcall-bench-server", ".log");
@@ -106,6 +124,7 @@ final class ServerProcess implements AutoCloseable {
     command.addAll(
         List.of(
             "--port", Integer.toString(port), "--host", "127.0.0.1", "--notify-interval", "1h"));
+    command.addAll(more);
     var builder =
         new ProcessBuilder(command)
             .directory(dir.toFile())
@@ -250,8 +269,16 @@ final class ServerProcess implements AutoCloseable {
 
   /** {@code rollcall_connections} from the server's {@code /metrics}, or -1 (not Rollcall). */
   private long serverConnections() {
+    return metric(url, "rollcall_connections");
+  }
+
+  /**
+   * One figure of the {@code /metrics} of the server behind the socket URL {@code socket}, or -1
+   * when it has none (not Rollcall, or unreachable).
+   */
+  static long metric(URI socket, String name) {
     try {
-      URI metrics = URI.create("http://" + url.getHost() + ":" + url.getPort() + "/metrics");
+      URI metrics = URI.create("http://" + socket.getHost() + ":" + socket.getPort() + "/metrics");
       var response =
           HTTP.send(
               HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
@@ -259,7 +286,7 @@ final class ServerProcess implements AutoCloseable {
       return response
           .body()
           .lines()
-          .filter(line -> line.startsWith("rollcall_connections "))
+          .filter(line -> line.startsWith(name + " "))
           .mapToLong(line -> (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
           .findFirst()
           .orElse(-1);

@@ -11,8 +11,11 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,6 +34,9 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
   static final String BODY_PREFIX = "bench:";
 
   private static final int MAX_CONNECTS_IN_FLIGHT = 1000;
+
+  /** Grow, summary mode: the join params that ask for presence_count instead of the roster. */
+  static final Map<String, Object> SUMMARY_JOIN = Map.of("presence", "summary");
 
   /**
    * Notifications per second one hero sends at most: a fifth of Rollcall's 100/s socket limit,
@@ -153,6 +159,7 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
       case CAPACITY -> idle(end);
       case FANOUT, DIRECT -> send(end);
       case STORM -> storm(end);
+      case GROW -> awaitCounts(end);
     }
     if (sending) {
       drain();
@@ -346,6 +353,29 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     }
   }
 
+  /**
+   * Grow in summary mode: until every joined hero of this worker has seen the whole lobby in its
+   * presence_count, or {@code end}. Returns at once in full mode, and when the server answered the
+   * summary join with full presence (a server without summary mode ignores the param).
+   */
+  private void awaitCounts(long end) {
+    if (options.presence() != PresenceMode.SUMMARY) {
+      return;
+    }
+    long lastProgress = System.nanoTime();
+    while (System.nanoTime() < end) {
+      int joined = stats.present.get();
+      if (joined > 0 && stats.countsExact.get() >= joined) {
+        return;
+      }
+      if (stats.countFrames.sum() == 0 && stats.fullPresenceFrames.sum() >= joined) {
+        return;
+      }
+      LockSupport.parkNanos(5_000_000);
+      lastProgress = maybeProgress("counts", lastProgress);
+    }
+  }
+
   /** Runs {@code send} {@code perSecond} times a second until {@code end}, catching up ≤ 1 s. */
   private void paced(long end, double perSecond, Runnable send) {
     long start = System.nanoTime();
@@ -394,11 +424,15 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
             .withLocalAddress(source)
             .withHeartbeat(options.heartbeat().isZero() ? null : options.heartbeat());
     boolean trackRoster = options.scenario() == Scenario.STORM;
+    Map<String, Object> joinParams =
+        options.scenario() == Scenario.GROW && options.presence() == PresenceMode.SUMMARY
+            ? SUMMARY_JOIN
+            : Map.of();
     LobbyConnection connection =
         switch (protocol) {
           case PHOENIX ->
               new PhoenixLobbyConnection(
-                  client, url, socketOptions, options.topic(), trackRoster, this);
+                  client, url, socketOptions, options.topic(), joinParams, trackRoster, this);
           case SOCKETIO ->
               new SocketIoLobbyConnection(client, url, socketOptions, trackRoster, this);
         };
@@ -414,6 +448,19 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
             (ok, error) -> {
               if (error != null) {
                 stats.error("connect: " + reason(error));
+                if (options.scenario() == Scenario.GROW && !stopping && !pastDeadline()) {
+                  // The lobby must reach N: try again as phoenix.js would, still in flight
+                  // meanwhile so that the ramp does not end before the retry.
+                  CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)
+                      .execute(
+                          () -> {
+                            if (!stopping && !pastDeadline()) {
+                              open(slot, join, true);
+                            }
+                            stats.inFlight.decrementAndGet();
+                          });
+                  return;
+                }
                 stats.inFlight.decrementAndGet();
                 return;
               }
@@ -438,8 +485,13 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
                   stats.error("join: " + reason(error));
                 }
               } else {
+                long now = System.nanoTime();
                 stats.joined.incrementAndGet();
-                stats.joinMicros.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+                stats.present.incrementAndGet();
+                stats.joinMicros.recordValue(Math.max(1, (now - start) / 1000));
+                if (options.scenario() == Scenario.GROW) {
+                  stats.joinedAt(now, options.originNanos());
+                }
               }
             });
   }
@@ -520,6 +572,12 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     }
     stats.drops.incrementAndGet();
     stats.error("dropped: close " + code);
+    if (dropped.name() != null) {
+      stats.present.decrementAndGet(); // its server lists it no more
+    }
+    if (countExact.remove(dropped)) {
+      stats.countsExact.decrementAndGet();
+    }
     for (int slot = 0; slot < share; slot++) {
       if (connections.get(slot) == dropped) {
         int again = slot;
@@ -535,6 +593,32 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
       }
     }
   }
+
+  @Override
+  public void received(LobbyConnection connection, int bytes) {
+    stats.bytesReceived.add(bytes);
+  }
+
+  @Override
+  public void fullPresence(LobbyConnection connection) {
+    stats.fullPresenceFrames.increment();
+  }
+
+  @Override
+  public void presenceCount(LobbyConnection connection, long count) {
+    stats.countFrames.increment();
+    if (count == options.connections()) {
+      if (countExact.add(connection)) {
+        stats.countsExact.incrementAndGet();
+        stats.lastExactNanos.accumulateAndGet(System.nanoTime(), WorkerStats::later);
+      }
+    } else if (countExact.remove(connection)) {
+      stats.countsExact.decrementAndGet();
+    }
+  }
+
+  // Grow: the heroes whose latest presence_count is the whole lobby.
+  private final Set<LobbyConnection> countExact = ConcurrentHashMap.newKeySet();
 
   @Override
   public void undecodable(LobbyConnection connection, String reason) {

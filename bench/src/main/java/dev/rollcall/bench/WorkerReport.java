@@ -18,6 +18,13 @@ import org.HdrHistogram.Histogram;
  * @param presenceFrames storm: presence_state + presence_diff frames each client received
  * @param firstSentNanos fanout --burst: the earliest send time in a measured delivery, or 0
  * @param lastDeliveredNanos fanout --burst: when the last measured delivery arrived, or 0
+ * @param bytesReceived grow: WebSocket text payload bytes all heroes received
+ * @param fullPresenceFrames grow: presence_state and presence_diff frames received
+ * @param countFrames grow: presence_count frames received
+ * @param countsExact grow: heroes whose latest presence_count equals the heroes asked for
+ * @param lastExactNanos grow: when the last of those counts became exact, or 0
+ * @param lastJoinNanos grow: when the last join completed, or 0
+ * @param joinedAtMillis grow: when each join completed, ms since the run's origin
  */
 record WorkerReport(
     int attempted,
@@ -36,7 +43,14 @@ record WorkerReport(
     String joinMicros,
     String deliveryMicros,
     String rosterMillis,
-    String presenceFrames) {
+    String presenceFrames,
+    long bytesReceived,
+    long fullPresenceFrames,
+    long countFrames,
+    int countsExact,
+    long lastExactNanos,
+    long lastJoinNanos,
+    String joinedAtMillis) {
 
   static String encode(Histogram histogram) {
     ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
@@ -98,7 +112,14 @@ record WorkerReport(
         mergeHistogram(joinMicros, other.joinMicros),
         mergeHistogram(deliveryMicros, other.deliveryMicros),
         mergeHistogram(rosterMillis, other.rosterMillis),
-        mergeHistogram(presenceFrames, other.presenceFrames));
+        mergeHistogram(presenceFrames, other.presenceFrames),
+        bytesReceived + other.bytesReceived,
+        fullPresenceFrames + other.fullPresenceFrames,
+        countFrames + other.countFrames,
+        countsExact + other.countsExact,
+        WorkerStats.later(lastExactNanos, other.lastExactNanos),
+        WorkerStats.later(lastJoinNanos, other.lastJoinNanos),
+        mergeHistogram(joinedAtMillis, other.joinedAtMillis));
   }
 
   private static String mergeHistogram(String a, String b) {

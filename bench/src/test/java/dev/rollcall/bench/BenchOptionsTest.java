@@ -33,6 +33,43 @@ class BenchOptionsTest {
   }
 
   @Test
+  void growSpreadsHeroesOverWorkersOfFifteenThousandAndTellsThemTheirRun() {
+    BenchOptions options =
+        BenchOptions.parse(
+            "--scenario", "grow", "--connections", "50000", "--nodes", "3", "--presence", "both");
+    assertThat(options.workers()).isEqualTo(4);
+    BenchOptions worker =
+        BenchOptions.parse(
+            options
+                .forRun(PresenceMode.SUMMARY, 1234)
+                .workerArgs("ws://127.0.0.1:1/socket/websocket", false, 2)
+                .toArray(String[]::new));
+    assertThat(worker.presence()).isEqualTo(PresenceMode.SUMMARY);
+    assertThat(worker.originNanos()).isEqualTo(1234);
+    assertThat(worker.workerIndex()).isEqualTo(2);
+  }
+
+  @Test
+  void growRefusesMoreHeroesPerNodeThanOneProcessMayHoldFiles() {
+    assertThatThrownBy(
+            () ->
+                BenchOptions.parse("--scenario", "grow", "--connections", "50000", "--nodes", "2"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("use --nodes 3");
+    assertThatThrownBy(() -> BenchOptions.parse("--scenario", "grow", "--connections", "20000"))
+        .hasMessageContaining("use --nodes 2");
+    assertThatThrownBy(() -> BenchOptions.parse("--presence", "summary"))
+        .hasMessage("--presence is a grow option");
+    assertThatThrownBy(() -> BenchOptions.parse("--scenario", "grow", "--presence", "some"))
+        .hasMessage("--presence must be full, summary or both, got some");
+    assertThatThrownBy(
+            () ->
+                BenchOptions.parse(
+                    "--scenario", "grow", "--nodes", "2", "--url", "ws://127.0.0.1:1/socket"))
+        .hasMessage("--nodes starts its own servers: a grow option, without --url");
+  }
+
+  @Test
   void theHardLimitCoversRampAndDuration() {
     BenchOptions options =
         BenchOptions.parse("--connections", "1000", "--ramp-rate", "100", "--duration", "5s");
