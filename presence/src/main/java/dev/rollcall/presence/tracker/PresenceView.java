@@ -236,7 +236,7 @@ final class PresenceView {
   /** Topic → number of keys on it, for every topic with anyone on it (a copy). */
   Map<String, Integer> topics() {
     Map<String, Integer> sizes = new LinkedHashMap<>();
-    topics.forEach((topic, keys) -> sizes.put(topic, keys.size()));
+    topics.forEach((topic, view) -> sizes.put(topic, view.tally.count()));
     return sizes;
   }
 

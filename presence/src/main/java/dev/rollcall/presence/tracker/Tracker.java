@@ -1,9 +1,9 @@
 package dev.rollcall.presence.tracker;
 
 import dev.rollcall.presence.Presence.Result;
-import dev.rollcall.presence.PresenceNode;
 import dev.rollcall.presence.PresenceCount;
 import dev.rollcall.presence.PresenceGroups;
+import dev.rollcall.presence.PresenceNode;
 import dev.rollcall.presence.PresencePage;
 import dev.rollcall.presence.TrackerConfig;
 import dev.rollcall.presence.TrackerObserver;
