@@ -83,6 +83,7 @@ public final class DispatchApp implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Cluster cluster = Cluster.open(options);
     PubSub pubSub = cluster.pubSub();
+    AdminDashboard.register(pubSub);
     Presence presence = Presence.start(pubSub, PresenceConfig.defaults(), PresenceFetch.IDENTITY);
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var metrics = new DispatchMetrics(registry);
