@@ -86,6 +86,7 @@ public final class DispatchApp implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Cluster cluster = Cluster.open(options);
     PubSub pubSub = cluster.pubSub();
+    AdminDashboard.register(pubSub);
     PresenceConfig presenceConfig =
         options
             .tunables()

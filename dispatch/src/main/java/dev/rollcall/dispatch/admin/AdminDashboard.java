@@ -71,12 +71,21 @@ public final class AdminDashboard implements AutoCloseable {
     this.presence = presence;
     this.sampler = sampler;
     this.dispatches = dispatches;
+    register(pubSub);
     this.clock = clock;
     this.view = new ClusterView(config);
     this.history = new SampleRing(config.historySamples());
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("admin-dashboard").daemon().unstarted(r));
+  }
+
+  /**
+   * Teaches {@code pubSub} to carry node figures. Call it right after the PubSub is created: a
+   * starting node hears its peers' figures from then on, before its dashboard exists.
+   */
+  public static void register(PubSub pubSub) {
+    pubSub.register(new NodeStatsCodec());
   }
 
   public void start() {
@@ -86,11 +95,8 @@ public final class AdminDashboard implements AutoCloseable {
   }
 
   private void heard(Delivery delivery) {
-    if (delivery.message() instanceof Broadcast broadcast) {
-      NodeStats.fromWire(broadcast.payload())
-          .ifPresentOrElse(
-              stats -> view.accept(stats, clock.millis()),
-              () -> log.debug("dropped malformed node stats: {}", broadcast.payload()));
+    if (delivery.message() instanceof NodeStats stats) {
+      view.accept(stats, clock.millis());
     }
   }
 
@@ -108,8 +114,7 @@ public final class AdminDashboard implements AutoCloseable {
     NodeStats own = sampler.sample();
     // Ours directly: the view must not depend on Redis echoing our own message back.
     view.accept(own, clock.millis());
-    pubSub.broadcastFrom(
-        listener, STATS_TOPIC, new Broadcast(STATS_TOPIC, "node_stats", own.toWire()));
+    pubSub.broadcastFrom(listener, STATS_TOPIC, own);
     long now = clock.millis();
     ClusterView.Snapshot snapshot = view.snapshot(presence.nodes(), now);
     var sample =
