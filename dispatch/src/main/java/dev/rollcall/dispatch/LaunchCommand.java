@@ -153,8 +153,8 @@ final class LaunchCommand {
       names = "--api-key",
       paramLabel = "KEY",
       description =
-          "enables the HTTP API under /api (16+ characters); callers send Authorization:"
-              + " Bearer KEY")
+          "enables the HTTP API under /api and the dashboard at /admin (16+ characters);"
+              + " callers send Authorization: Bearer KEY, the dashboard asks for it")
   String apiKey;
 
   @Option(
