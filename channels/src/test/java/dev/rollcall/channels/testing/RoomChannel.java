@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The echo/room channel of the test socket, used by the Java spec tests and the Node conformance
- * suite. Join params: {@code {"reject": true}} refuses, topic {@code room:crash-join} throws.
- * Events are listed in {@link #handleIn}.
+ * suite. Join params: {@code {"reject": true}} refuses, {@code {"skip": [events]}} skips those
+ * broadcasts, topic {@code room:crash-join} throws. Events are listed in {@link #handleIn}.
  */
 public final class RoomChannel implements Channel {
   private final Recorder recorder;
@@ -30,6 +30,10 @@ public final class RoomChannel implements Channel {
       return JoinResult.refuse("unauthorized");
     }
     recorder.record("join " + topic);
+    if (p.get("skip") instanceof java.util.List<?> skipped) {
+      socket.skipBroadcasts(
+          skipped.stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet()));
+    }
     socket.onExit(reason -> recorder.record("exit " + topic + " " + reason));
     if (p.get("greet") != null) {
       return JoinResult.ok(Map.of("greeting", p.get("greet")));
