@@ -13,11 +13,12 @@ import java.util.stream.Collectors;
 
 /**
  * The echo/room channel of the test socket, used by the Java spec tests and the Node conformance
- * suite. Join params: {@code {"reject": true}} refuses, topic {@code room:crash-join} throws,
- * {@code {"intercept": [events], "sleep": ms}} intercepts those events from within the join and
- * then sleeps. Events are listed in {@link #handleIn}; an intercepted broadcast is pushed back as
- * {@code out:<event>}, after sleeping its payload's {@code sleep} ms, and a payload with {@code
- * "release": true} ends the interception first.
+ * suite. Join params: {@code {"reject": true}} refuses, {@code {"skip": [events]}} skips those
+ * broadcasts, topic {@code room:crash-join} throws, {@code {"intercept": [events], "sleep": ms}}
+ * intercepts those events from within the join and then sleeps. Events are listed in {@link
+ * #handleIn}; an intercepted broadcast is pushed back as {@code out:<event>}, after sleeping its
+ * payload's {@code sleep} ms, and a payload with {@code "release": true} ends the interception
+ * first.
  */
 public final class RoomChannel implements Channel {
   private final Recorder recorder;
@@ -37,6 +38,9 @@ public final class RoomChannel implements Channel {
       return JoinResult.refuse("unauthorized");
     }
     recorder.record("join " + topic);
+    if (p.get("skip") instanceof List<?> skipped) {
+      socket.skipBroadcasts(skipped.stream().map(String::valueOf).collect(Collectors.toSet()));
+    }
     if (p.get("intercept") instanceof List<?> events) {
       socket.intercept(events.stream().map(String::valueOf).collect(Collectors.toSet()));
       Thread.sleep(p.get("sleep") instanceof Number ms ? ms.longValue() : 0);

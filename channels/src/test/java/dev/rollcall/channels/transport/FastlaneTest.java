@@ -47,6 +47,27 @@ class FastlaneTest {
     assertThat(endpoint.fastlaneEncodes() - before).isEqualTo(4);
   }
 
+  @Test
+  void aClientThatSkipsAnEventGetsEverythingElseAndItsPushes() {
+    WsClient skipping = server.connect(Vsn.V2);
+    skipping
+        .send(Vsn.V2.join("1", "room:fan", "{\"skip\":[\"shout\",\"pushed\"]}"))
+        .expect(Vsn.V2.okJoin("1", "room:fan"));
+    WsClient sender = joined(Vsn.V2, 1).get(0);
+
+    sender.send(Vsn.V2.in("1", "2", "room:fan", "shout", "{\"n\":1}"));
+    sender.expect(
+        Vsn.V2.out(null, null, "room:fan", "shout", "{\"n\":1}"),
+        Vsn.V2.reply("1", "2", "room:fan", "ok", "{}"));
+    // The shout was queued for every subscriber before the sender's reply: had it not been
+    // skipped, it would come before this echo's reply.
+    skipping.send(Vsn.V2.in("1", "3", "room:fan", "echo", "{\"e\":1}"));
+    skipping.expect(Vsn.V2.reply("1", "3", "room:fan", "ok", "{\"e\":1}"));
+    // Pushes are never skipped, even of an event whose broadcasts are.
+    skipping.send(Vsn.V2.in("1", "4", "room:fan", "push", "{\"p\":1}"));
+    skipping.expect(Vsn.V2.out("1", null, "room:fan", "pushed", "{\"p\":1}"));
+  }
+
   private List<WsClient> joined(Vsn v, int n) {
     List<WsClient> clients = new ArrayList<>();
     for (int i = 0; i < n; i++) {
