@@ -73,9 +73,7 @@ public interface ChannelSocket {
    * for less than everyone else gets, such as a presence summary instead of every {@code
    * presence_diff}. Pushes are never skipped. Any thread.
    */
-  default void skipBroadcasts(Set<String> events) {
-    throw new UnsupportedOperationException("this ChannelSocket cannot skip broadcasts");
-  }
+  void skipBroadcasts(Set<String> events);
 
   /**
    * Queues {@code message} for this channel's own {@link Channel#handleInfo} (Phoenix: send(self(),

@@ -95,6 +95,11 @@ final class FakeChannelSocket implements ChannelSocket {
   }
 
   @Override
+  public void skipBroadcasts(java.util.Set<String> events) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
   public void send(Object message) {
     throw new UnsupportedOperationException();
   }
