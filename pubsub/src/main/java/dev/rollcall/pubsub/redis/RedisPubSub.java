@@ -506,10 +506,10 @@ public final class RedisPubSub implements PubSub {
       return;
     }
     byte[] bytes = envelope.encode();
-    publishQueue.offer(channel, bytes);
     if (envelope.mode() == RedisEnvelope.Mode.BROADCAST) {
-      lagProbe.published(bytes);
+      lagProbe.published(bytes); // before the offer: the echo may beat this thread back
     }
+    publishQueue.offer(channel, bytes);
   }
 
   /** A message from Redis: checked, decoded, delivered locally; bad input dropped and counted. */
