@@ -93,7 +93,8 @@ record BenchOptions(
         --ramp-rate R       new connections per second during ramp-up (default 2000)
         --topic T           lobby topic (default notifications:lobby)
         --heartbeat D       Phoenix heartbeat period, 0 for none (default 30s)
-        --duration D        length of the measured phase (default 10s)
+        --duration D        length of the measured phase; grow, summary: the longest wait
+                            for every presence_count to be exact (default 10s)
         --warmup D          fanout/direct: same load before measuring, not recorded, so JITs
                             are warm on both sides (default 5s)
         --rate R            fanout: broadcasts/s; direct: messages/s in all (default 10 / 200)
