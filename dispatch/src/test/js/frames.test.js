@@ -88,6 +88,27 @@ test("notify_all is a broadcast frame (join_ref null), notify_direct a push with
   assert.equal(direct[4].stream, "direct");
 });
 
+test("a join replaying the lobby gets live ones pushed through its seam, then the shared broadcast frame, each once", async () => {
+  const a = await raw("A");
+  a.send(["1", "1", LOBBY, "phx_join", { last_seen: { lobby: "" } }]);
+  await a.expect(isEvent("presence_state"), "presence_state");
+  const b = await joined("B", "5");
+  const live = (body) => (f) => f[3] === "notification" && f[4].body === body && !f[4].replayed;
+
+  b.send(["5", "1", LOBBY, "notify_all", { body: "seam 1" }]);
+  assert.equal((await a.expect(live("seam 1"), "seam 1"))[0], "1", "held by the replaying channel: a push");
+  // More than a second past what the join read: the seam settles on this one at the latest.
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  b.send(["5", "2", LOBBY, "notify_all", { body: "seam 2" }]);
+  await a.expect(live("seam 2"), "seam 2");
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  b.send(["5", "3", LOBBY, "notify_all", { body: "seam 3" }]);
+  assert.equal((await a.expect(live("seam 3"), "seam 3"))[0], null, "back on the broadcast frame");
+
+  const seen = a.frames.filter((f) => f[3] === "notification" && !f[4].replayed).map((f) => f[4].body);
+  assert.deepEqual(seen.filter((body) => body.startsWith("seam ")), ["seam 1", "seam 2", "seam 3"]);
+});
+
 test("refusals are error replies with a reason", async () => {
   const a = await joined("A", "1");
 
