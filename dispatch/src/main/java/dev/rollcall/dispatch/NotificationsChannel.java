@@ -35,7 +35,9 @@ public final class NotificationsChannel implements Channel {
   private final Lobby lobby;
   private String name;
   private String identity;
-  private Map<String, Object> meta;
+  // The presence meta's parts, not the map: the tracker keeps its own stamped copy of the map.
+  private String onlineAt;
+  private HeroStatus status;
   private ChannelStreams streams;
   private PresenceMode presenceMode;
 
@@ -99,12 +101,10 @@ public final class NotificationsChannel implements Channel {
         socket.intercept(Set.of(Notification.EVENT));
         lobbyHeld = true;
       }
-      Map<String, Object> meta = new LinkedHashMap<>();
-      meta.put("online_at", String.valueOf(lobby.clock().millis() / 1000));
-      meta.put("user_name", name);
-      meta.put(HeroStatus.META_KEY, HeroStatus.AVAILABLE.wire());
-      this.meta = meta;
-      if (lobby.presence().track(socket, name, meta) instanceof Presence.Result.Error error) {
+      onlineAt = String.valueOf(lobby.clock().millis() / 1000);
+      status = HeroStatus.AVAILABLE;
+      if (lobby.presence().track(socket, name, meta(status))
+          instanceof Presence.Result.Error error) {
         lobby.roster().release(claimed, identity);
         return JoinResult.refuse("presence " + error.reason());
       }
@@ -310,14 +310,21 @@ public final class NotificationsChannel implements Channel {
 
   /** Phoenix.Presence.update: the meta is replaced, every node sees a leave and a join. */
   private void setStatus(HeroStatus status, ChannelSocket socket) {
-    if (status.wire().equals(meta.get(HeroStatus.META_KEY))) {
+    if (status == this.status) {
       return;
     }
-    Map<String, Object> updated = new LinkedHashMap<>(meta);
-    updated.put(HeroStatus.META_KEY, status.wire());
-    if (lobby.presence().update(socket, name, updated) instanceof Presence.Result.Ok) {
-      meta = updated;
+    if (lobby.presence().update(socket, name, meta(status)) instanceof Presence.Result.Ok) {
+      this.status = status;
     }
+  }
+
+  /** This hero's presence meta with {@code status}. */
+  private Map<String, Object> meta(HeroStatus status) {
+    Map<String, Object> meta = new LinkedHashMap<>(4);
+    meta.put("online_at", onlineAt);
+    meta.put("user_name", name);
+    meta.put(HeroStatus.META_KEY, status.wire());
+    return meta;
   }
 
   /**
