@@ -2,16 +2,12 @@ package dev.rollcall.dispatch.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
 import dev.rollcall.testing.NodeSuite;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,27 +23,19 @@ import org.junit.jupiter.api.Timeout;
 class HistoryClusterIT {
   private static final Path JS = Path.of(System.getProperty("dispatch.js"));
 
-  private RedisServerProcess redis;
-  private final List<ClusterNode> nodes = new ArrayList<>();
+  private NodeCluster cluster;
 
   @AfterEach
   void stopEverything() {
-    for (ClusterNode node : nodes) {
-      node.close();
-      System.out.println("---- " + node + " ----\n" + node.log());
-    }
-    if (redis != null) {
-      redis.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   @Test
   void replayAcrossNodesAndARedisRestart() throws Exception {
     NodeSuite suite = new NodeSuite(JS, "the history cluster tests").prepare();
-    redis = RedisServerProcess.start();
-    for (int i = 1; i <= 3; i++) {
-      nodes.add(ClusterNode.start("history-" + i, redis.uri(), "1h", "--history-size", "12"));
-    }
+    cluster = NodeCluster.start("history", 3, "--history-size", "12");
     Path signals = Files.createTempDirectory("history-signals");
     var restarter =
         CompletableFuture.runAsync(
@@ -56,24 +44,20 @@ class HistoryClusterIT {
                 while (!Files.exists(signals.resolve("restart-redis"))) {
                   Thread.sleep(50);
                 }
-                redis.kill(); // no save on the way down: what Redis held is gone
-                redis.restart();
+                cluster.redis().kill(); // no save on the way down: what Redis held is gone
+                cluster.redis().restart();
                 Files.createFile(signals.resolve("redis-restarted"));
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
             });
-    String urls =
-        nodes.stream()
-            .map(node -> "http://127.0.0.1:" + node.port())
-            .collect(Collectors.joining(","));
     int exit =
         suite.test(
-            Map.of("DISPATCH_URLS", urls, "SIGNALS", signals.toString()),
+            Map.of("DISPATCH_URLS", cluster.urls(), "SIGNALS", signals.toString()),
             "--test-concurrency=1",
             "history-cluster.test.js");
     assertThat(exit).as("node --test history-cluster.test.js (output above)").isZero();
     assertThat(restarter).isCompleted();
-    assertThat(nodes).allMatch(ClusterNode::isAlive);
+    assertThat(cluster.nodes()).allMatch(ClusterNode::isAlive);
   }
 }

@@ -2,14 +2,10 @@ package dev.rollcall.dispatch.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
 import dev.rollcall.testing.NodeSuite;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,35 +21,25 @@ import org.junit.jupiter.api.Timeout;
 class PresenceSummaryIT {
   private static final Path JS = Path.of(System.getProperty("dispatch.js"));
 
-  private RedisServerProcess redis;
-  private final List<ClusterNode> nodes = new ArrayList<>();
+  private NodeCluster cluster;
 
   @AfterEach
   void stopEverything() {
-    for (ClusterNode node : nodes) {
-      node.close();
-      System.out.println("---- " + node + " ----\n" + node.log());
-    }
-    if (redis != null) {
-      redis.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   @Test
   void summaryAndFullHeroesShareOneLobbyAcrossThreeNodes() throws Exception {
     NodeSuite suite = new NodeSuite(JS, "the summary presence tests").prepare();
-    redis = RedisServerProcess.start();
-    for (int i = 1; i <= 3; i++) {
-      nodes.add(ClusterNode.start("summary-" + i, redis.uri(), "1h"));
-    }
-    String urls =
-        nodes.stream()
-            .map(node -> "http://127.0.0.1:" + node.port())
-            .collect(Collectors.joining(","));
+    cluster = NodeCluster.start("summary", 3);
     int exit =
         suite.test(
-            Map.of("DISPATCH_URLS", urls), "--test-concurrency=1", "presence-summary.test.js");
+            Map.of("DISPATCH_URLS", cluster.urls()),
+            "--test-concurrency=1",
+            "presence-summary.test.js");
     assertThat(exit).as("node --test presence-summary.test.js (output above)").isZero();
-    assertThat(nodes).allMatch(ClusterNode::isAlive);
+    assertThat(cluster.nodes()).allMatch(ClusterNode::isAlive);
   }
 }
