@@ -219,8 +219,12 @@ class ChannelProtocolTest {
         .expectUnordered(
             v.reply("1", "3", "room:a", "ok", "{}"), v.out(null, null, "room:a", "shout", "{}"));
     c.expectNothingMore();
-    assertThat(server.recorder.events())
-        .containsSubsequence("terminate room:a CRASHED", "exit room:a CRASHED");
+    // exit hooks run once the channel's mailbox has ended, after the error frame went out
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(server.recorder.events())
+                    .containsSubsequence("terminate room:a CRASHED", "exit room:a CRASHED"));
     // and the client may rejoin
     c.send(v.join("6", "room:a", "{}")).expect(v.okJoin("6", "room:a"));
   }
