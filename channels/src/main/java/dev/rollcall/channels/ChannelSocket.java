@@ -81,6 +81,13 @@ public interface ChannelSocket {
    */
   void send(Object message);
 
+  /**
+   * Closes the connection this channel runs on with 1001, ending every channel on it, as {@link
+   * Endpoint#disconnect} does for a connection with a socket id: for a connection that has none.
+   * Any thread.
+   */
+  void disconnect();
+
   /** Runs {@code hook} once after this channel has ended and {@link Channel#terminate} ran. */
   void onExit(Consumer<ExitReason> hook);
 

@@ -178,7 +178,7 @@ public final class DispatchApp implements AutoCloseable {
                     NotificationsChannel.LOBBY,
                     (body, reporter) -> desk.handle("report_incident", body, reporter),
                     new HeroDisconnects(
-                        pubSub, roster::holder, id -> endpoint.get().disconnect(id))))
+                        pubSub, hero -> roster.disconnect(hero, endpoint.get()::disconnect))))
             .http(
                 "/admin",
                 new AdminPageRoute(

@@ -1,8 +1,9 @@
 package dev.rollcall.dispatch;
 
+import dev.rollcall.channels.ChannelSocket;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -19,10 +20,14 @@ import java.util.function.Supplier;
  * window, ~25-50 ms) can still both take it; only a consensus could prevent that (see {@code
  * docs/cluster.md}, "Hero names across the cluster").
  *
+ * <p>An anonymous hero (no token, so no socket id to close its connection by) holds its name
+ * through exactly one channel, which the roster keeps so the hero can still be disconnected.
+ *
  * <p>Thread-safe: each name is claimed and released atomically.
  */
 public final class HeroRoster {
-  private record Holder(String identity, int claims) {}
+  /** {@code anonymousChannel}: the one channel of an anonymous holder, else null. */
+  private record Holder(String identity, int claims, ChannelSocket anonymousChannel) {}
 
   private final ConcurrentHashMap<String, Holder> claimed = new ConcurrentHashMap<>();
 
@@ -72,10 +77,10 @@ public final class HeroRoster {
             candidate,
             (name, held) -> {
               if (held == null) {
-                return presentElsewhere.test(name) ? null : new Holder(identity, 1);
+                return presentElsewhere.test(name) ? null : new Holder(identity, 1, null);
               }
               return held.identity().equals(identity)
-                  ? new Holder(identity, held.claims() + 1)
+                  ? new Holder(identity, held.claims() + 1, held.anonymousChannel())
                   : held;
             });
     return holder != null && holder.identity().equals(identity);
@@ -89,17 +94,43 @@ public final class HeroRoster {
           if (!held.identity().equals(identity)) {
             return held;
           }
-          return held.claims() == 1 ? null : new Holder(identity, held.claims() - 1);
+          return held.claims() == 1
+              ? null
+              : new Holder(identity, held.claims() - 1, held.anonymousChannel());
         });
+  }
+
+  /**
+   * Records that {@code identity}, an anonymous hero, holds {@code name} through {@code channel}
+   * alone, so {@link #disconnect} can reach it.
+   */
+  public void heldAnonymously(String name, String identity, ChannelSocket channel) {
+    claimed.computeIfPresent(
+        name,
+        (n, held) ->
+            held.identity().equals(identity) ? new Holder(identity, held.claims(), channel) : held);
+  }
+
+  /**
+   * Closes this node's connections of the hero holding {@code name}, if any: an anonymous hero's
+   * through its channel, any other by its socket id with {@code closeBySocketId}. Whether a hero
+   * held the name here.
+   */
+  public boolean disconnect(String name, Consumer<String> closeBySocketId) {
+    Holder holder = claimed.get(name);
+    if (holder == null) {
+      return false;
+    }
+    if (holder.anonymousChannel() != null) {
+      holder.anonymousChannel().disconnect();
+    } else {
+      closeBySocketId.accept(HeroTokens.socketId(holder.identity()));
+    }
+    return true;
   }
 
   /** Whether any hero on this node holds {@code name}. */
   public boolean isClaimed(String name) {
     return claimed.containsKey(name);
-  }
-
-  /** The identity holding {@code name} on this node, if any. */
-  public Optional<String> holder(String name) {
-    return Optional.ofNullable(claimed.get(name)).map(Holder::identity);
   }
 }

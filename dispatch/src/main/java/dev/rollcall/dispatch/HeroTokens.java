@@ -48,6 +48,11 @@ public final class HeroTokens {
     };
   }
 
+  /** The socket id of every connection of the hero {@code heroId}, to disconnect them by. */
+  static String socketId(String heroId) {
+    return "hero:" + heroId;
+  }
+
   /** The socket's connect decision. */
   public ConnectResult connect(ConnectInfo info) {
     if (info.authToken() == null) {
@@ -60,7 +65,7 @@ public final class HeroTokens {
                     Map.of(
                         NotificationsChannel.HERO_ID, hero.id(),
                         NotificationsChannel.HERO_NAME, hero.name()),
-                    "hero:" + hero.id()))
+                    socketId(hero.id())))
         .orElseGet(ConnectResult::refuse);
   }
 }

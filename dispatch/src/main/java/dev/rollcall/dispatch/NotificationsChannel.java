@@ -92,6 +92,9 @@ public final class NotificationsChannel implements Channel {
             ? lobby.roster().claim(identity, tokenName, this::isPresent)
             : lobby.roster().claimDrawn(identity, lobby.names()::draw, this::isPresent);
     String claimed = name;
+    if (anonymous) {
+      lobby.roster().heldAnonymously(claimed, identity, socket);
+    }
     try {
       socket.assigns().put("user_name", name);
       socket.subscribe(personalTopic(name));

@@ -466,6 +466,11 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
   }
 
   @Override
+  public void disconnect() {
+    session.outbound().close(CloseCodes.GOING_AWAY, "disconnected");
+  }
+
+  @Override
   public void send(Object message) {
     enqueue(new Mail.Info(message));
   }

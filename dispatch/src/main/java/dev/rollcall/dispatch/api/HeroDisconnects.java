@@ -5,16 +5,14 @@ import dev.rollcall.pubsub.Delivery;
 import dev.rollcall.pubsub.PubSub;
 import dev.rollcall.pubsub.Subscriber;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Disconnecting a hero wherever their sockets are: a request goes to every node over PubSub, and
- * each node closes the sockets it holds for that hero (their socket id is {@code hero:<id>}, given
- * at connect). Thread-safe; deliveries run on PubSub's threads.
+ * each node closes the connections it holds for that hero. Thread-safe; deliveries run on PubSub's
+ * threads.
  */
 public final class HeroDisconnects implements Subscriber, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HeroDisconnects.class);
@@ -23,21 +21,15 @@ public final class HeroDisconnects implements Subscriber, AutoCloseable {
   static final String EVENT = "disconnect_hero";
 
   private final PubSub pubSub;
-  private final Function<String, Optional<String>> localIdentity;
-  private final Consumer<String> disconnectSocket;
+  private final Predicate<String> disconnectHere;
 
   /**
-   * @param localIdentity the identity holding a hero name on this node (a hero id, or {@code
-   *     anonymous:...} for a page that connected without a token)
-   * @param disconnectSocket closes every connection with this socket id
+   * @param disconnectHere closes this node's connections of the hero with this name; whether it
+   *     held any
    */
-  public HeroDisconnects(
-      PubSub pubSub,
-      Function<String, Optional<String>> localIdentity,
-      Consumer<String> disconnectSocket) {
+  public HeroDisconnects(PubSub pubSub, Predicate<String> disconnectHere) {
     this.pubSub = pubSub;
-    this.localIdentity = localIdentity;
-    this.disconnectSocket = disconnectSocket;
+    this.disconnectHere = disconnectHere;
     pubSub.subscribe(TOPIC, this);
   }
 
@@ -54,18 +46,9 @@ public final class HeroDisconnects implements Subscriber, AutoCloseable {
         || !(payload.get("hero") instanceof String hero)) {
       return;
     }
-    localIdentity
-        .apply(hero)
-        .ifPresent(
-            identity -> {
-              if (identity.startsWith("anonymous:")) {
-                // No socket id to close it by: a tokenless page is not addressable.
-                log.warn("cannot disconnect {}: connected without a token", hero);
-                return;
-              }
-              log.info("disconnecting hero {} on request of the API", hero);
-              disconnectSocket.accept("hero:" + identity);
-            });
+    if (disconnectHere.test(hero)) {
+      log.info("disconnected hero {} on request of the API", hero);
+    }
   }
 
   @Override

@@ -344,6 +344,30 @@ class OperationsApiIT {
                 api(n1, "DELETE", "/api/heroes/" + encode(onThree.name()), null).status() == 404
                     && !onTwo.roster().contains(onThree.name()));
     assertThat(onTwo.isOpen()).isTrue();
+
+    // A hero who connected without a token has no socket id, and is disconnected all the same.
+    Hero anonymous = Hero.join(client, cluster.get(1));
+    heroes.add(anonymous);
+    String path = "/api/heroes/" + encode(anonymous.name());
+    await("node 1 to see the anonymous hero")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                api(n1, "GET", "/api/presence/notifications:lobby?limit=1000", null)
+                    .body()
+                    .contains(anonymous.name()));
+    Answer anonymousGone = api(n1, "DELETE", path, null);
+    assertThat(anonymousGone.status()).as(anonymousGone.body()).isEqualTo(202);
+    assertThat(anonymousGone.json()).isEqualTo(Map.of("disconnected", 1));
+    await("the anonymous hero's socket on node 2 closed")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !anonymous.isOpen());
+    await("the anonymous hero's presence gone everywhere")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                api(n1, "DELETE", path, null).status() == 404
+                    && !onThree.roster().contains(anonymous.name()));
   }
 
   /** Readiness follows Redis: 503 with the reason while it is gone, 200 again once it is back. */

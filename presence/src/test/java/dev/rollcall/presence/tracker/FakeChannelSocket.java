@@ -105,6 +105,11 @@ final class FakeChannelSocket implements ChannelSocket {
   }
 
   @Override
+  public void disconnect() {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
   public void onExit(Consumer<ExitReason> hook) {
     exitHooks.add(hook);
   }
