@@ -66,7 +66,7 @@ test("a wrong key is refused with an error, and the form stays", async () => {
   await page.getByTestId("api-key").fill("not-the-key-0123456789");
   await page.getByTestId("sign-in").click();
   const error = page.getByTestId("sign-in-error");
-  await error.waitFor({ timeout: 5000 });
+  await error.waitFor({ timeout: 10000 });
   assert.equal(await error.getAttribute("data-reason"), "unauthorized");
   assert.equal(await error.textContent(), "That API key was not accepted.");
   assert.equal(await page.getByTestId("nodes").count(), 0);
@@ -85,7 +85,7 @@ test("signed in with the key, both nodes are listed up, with their figures", asy
   await page.waitForFunction(
     (node) => document.querySelector(`tr[data-node="${node}"] [data-testid="node-connections"]`)?.textContent !== "—",
     NODE_B,
-    { timeout: 5000 },
+    { timeout: 10000 },
   );
   assert.equal(await page.getByTestId("redis").textContent(), "up");
   assert.equal(await page.getByTestId("nodes-up").textContent(), "2 / 2");
@@ -95,7 +95,7 @@ test("signed in with the key, both nodes are listed up, with their figures", asy
 test("a hero joining on the other node raises the counts the dashboard shows, and its incident the board", async () => {
   // This dashboard's own socket is one of node A's connections: wait until it is counted.
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="total-connections"]')?.textContent) >= 1, null, {
-    timeout: 5000,
+    timeout: 10000,
   });
   const connections = await number("total-connections");
   const present = await lobbyCount();
@@ -106,7 +106,7 @@ test("a hero joining on the other node raises the counts the dashboard shows, an
   await page.waitForFunction(
     (before) => Number(document.querySelector('[data-testid="total-connections"]').textContent) > before,
     connections,
-    { timeout: 5000 },
+    { timeout: 10000 },
   );
   await page.waitForFunction(
     ([topic, before]) => {
@@ -114,12 +114,12 @@ test("a hero joining on the other node raises the counts the dashboard shows, an
       return cell && Number(cell.textContent) > before;
     },
     [LOBBY, present],
-    { timeout: 5000 },
+    { timeout: 10000 },
   );
   await page.waitForFunction(
     (node) => Number(document.querySelector(`tr[data-node="${node}"] [data-testid="node-connections"]`)?.textContent) >= 1,
     NODE_B,
-    { timeout: 5000 },
+    { timeout: 10000 },
   );
   // An incident reported by the hero lands on the dispatch board, whatever state it is in by now.
   const boardTotal = () =>
@@ -133,18 +133,18 @@ test("a hero joining on the other node raises the counts the dashboard shows, an
     (before) =>
       [...document.querySelectorAll('[data-testid="board"] dd')].reduce((sum, dd) => sum + Number(dd.textContent), 0) > before,
     dispatches,
-    { timeout: 5000 },
+    { timeout: 10000 },
   );
   // The chart has the history the server kept before the page opened, and grows with each sample.
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart"]').dataset.samples) >= 3, null, {
-    timeout: 5000,
+    timeout: 10000,
   });
   await page.screenshot({ path: join(SHOTS, "admin-dashboard.png"), fullPage: true });
 });
 
 test("a reload stays signed in (the key is in this tab's sessionStorage)", async () => {
   await page.reload();
-  await page.locator(`[data-testid="nodes"] tr[data-node="${NODE_B}"]`).waitFor({ timeout: 5000 });
+  await page.locator(`[data-testid="nodes"] tr[data-node="${NODE_B}"]`).waitFor({ timeout: 10000 });
   await page.getByTestId("sign-out").click();
   await page.getByTestId("api-key").waitFor();
   assert.equal(await page.evaluate(() => sessionStorage.getItem("rollcall.adminKey")), null);

@@ -40,19 +40,19 @@ async function open(label, path) {
 test("a long-poll page and a WebSocket page see each other and exchange notifications", async () => {
   const polled = await open("long-poll", "/?transport=longpoll");
   const socketed = await open("websocket", "/");
-  await polled.page.locator(`[data-testid="roster"] li[data-hero="${socketed.name}"]`).waitFor({ timeout: 5000 });
-  await socketed.page.locator(`[data-testid="roster"] li[data-hero="${polled.name}"]`).waitFor({ timeout: 5000 });
+  await polled.page.locator(`[data-testid="roster"] li[data-hero="${socketed.name}"]`).waitFor({ timeout: 10000 });
+  await socketed.page.locator(`[data-testid="roster"] li[data-hero="${polled.name}"]`).waitFor({ timeout: 10000 });
   assert.equal(await polled.page.getByTestId("connection").textContent(), "connected");
 
   await polled.page.getByTestId("body").fill("sent by long-poll");
   await polled.page.getByTestId("notify-all").click();
-  await socketed.page.locator('[data-testid="notification-body"]', { hasText: "sent by long-poll" }).waitFor({ timeout: 5000 });
+  await socketed.page.locator('[data-testid="notification-body"]', { hasText: "sent by long-poll" }).waitFor({ timeout: 10000 });
 
   await socketed.page.locator(`[data-testid="recipient"] option[value="${polled.name}"]`).waitFor({ state: "attached" });
   await socketed.page.getByTestId("body").fill("for the long-poll page");
   await socketed.page.getByTestId("recipient").selectOption(polled.name);
   await socketed.page.getByTestId("notify-direct").click();
-  await polled.page.locator('[data-testid="notification-body"]', { hasText: "for the long-poll page" }).waitFor({ timeout: 5000 });
+  await polled.page.locator('[data-testid="notification-body"]', { hasText: "for the long-poll page" }).waitFor({ timeout: 10000 });
 
   assert.ok(polled.seen.longpoll > 0, "the forced page polls");
   assert.equal(polled.seen.websockets, 0, "the forced page opens no WebSocket");

@@ -11,8 +11,11 @@ export const TRANSPORT = process.env.TRANSPORT || "websocket";
 
 const open = new Set();
 
-/** Polls `check` until it returns a truthy value, or fails with `what` after `timeout` ms. */
-export async function waitFor(check, what, timeout = 3000) {
+/**
+ * Polls `check` until it returns a truthy value, or fails with `what` after `timeout` ms (10 s by
+ * default: on a loaded machine a join or a presence diff can take seconds).
+ */
+export async function waitFor(check, what, timeout = 10000) {
   const deadline = Date.now() + timeout;
   for (;;) {
     const value = check();
@@ -20,6 +23,15 @@ export async function waitFor(check, what, timeout = 3000) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Polls `check` (it may be async) for `ms` ms: fails with `what` the first time it is falsy. */
+export async function holds(check, what, ms) {
+  const until = Date.now() + ms;
+  do {
+    if (!(await check())) throw new Error(`${what}: not so any more after ${ms - (until - Date.now())} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  } while (Date.now() < until);
 }
 
 /** Resolves with ["ok"|"error"|"timeout", response] for a push or join. */
@@ -40,7 +52,7 @@ export async function hero(label, { token, topic = LOBBY, transport = TRANSPORT,
     authToken: token,
     reconnectAfterMs: () => 100,
     rejoinAfterMs: () => 100,
-    timeout: 3000,
+    timeout: 10000,
   });
   const h = { label, transport, socket, events: [], roster: [], metas: {}, statuses: {}, name: null, joinReply: null };
   socket.connect();
@@ -67,7 +79,7 @@ export async function hero(label, { token, topic = LOBBY, transport = TRANSPORT,
   channel.on("user_info", ({ user_name }) => (h.name = user_name));
   h.joinReply = await Promise.race([
     reply(channel.join()),
-    new Promise((resolve) => setTimeout(() => resolve(["no reply", `${wsUrl} did not answer the join in 5 s`]), 5000)),
+    new Promise((resolve) => setTimeout(() => resolve(["no reply", `${wsUrl} did not answer the join in 15 s`]), 15000)),
   ]);
   if (h.joinReply[0] === "no reply") {
     socket.disconnect();

@@ -101,7 +101,10 @@ test("a join replaying the lobby gets live ones pushed through its seam, then th
   await new Promise((resolve) => setTimeout(resolve, 1100));
   b.send(["5", "2", LOBBY, "notify_all", { body: "seam 2" }]);
   await a.expect(live("seam 2"), "seam 2");
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // The channel goes back to the broadcast frame just after it pushed seam 2: its reply to a later
+  // push comes after that.
+  a.send(["1", "after seam 2", LOBBY, "notify_direct", { body: "x", recipient: "Nobody At All" }]);
+  await a.expect(isReply("after seam 2"), "the reply after seam 2");
   b.send(["5", "3", LOBBY, "notify_all", { body: "seam 3" }]);
   assert.equal((await a.expect(live("seam 3"), "seam 3"))[0], null, "back on the broadcast frame");
 

@@ -13,7 +13,7 @@ export async function pageHero(wsUrl, token, { first = {} } = {}) {
     authToken: token,
     reconnectAfterMs: () => 100,
     rejoinAfterMs: () => 100,
-    timeout: 3000,
+    timeout: 10000,
   });
   const h = { socket, lastSeen: {}, notifications: [], joins: [], name: null };
   let joined = false;

@@ -15,7 +15,7 @@ const newToken = async () => (await fetch(`${HTTP_URL}/api/token`)).json();
 
 /** Joins once with `params`; resolves with [status, reply] and closes. */
 async function joinOnce(params) {
-  const socket = new Socket(`${WS_URL}/socket`, { transport: WebSocket, timeout: 3000 });
+  const socket = new Socket(`${WS_URL}/socket`, { transport: WebSocket, timeout: 10000 });
   socket.connect();
   const channel = socket.channel(LOBBY, params);
   const result = await new Promise((resolve) =>
@@ -74,9 +74,9 @@ describe("replay after a reconnect", () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 3000));
     a.socket.connect();
-    await waitFor(() => a.joins.length === 2, "the rejoin", 8000);
+    await waitFor(() => a.joins.length === 2, "the rejoin", 15000);
     assert.deepEqual(a.joins[1], ["ok", { recovered: true }]);
-    await waitFor(() => a.notifications.length >= 21, "the replay", 5000);
+    await waitFor(() => a.notifications.length >= 21, "the replay");
     // Live delivery goes on after the replay, without a duplicate at the seam.
     assert.equal((await b.push("notify_all", { body: "after" }))[0], "ok");
     await waitFor(() => a.notifications.some((n) => n.body === "after"), "the live notification");
@@ -105,11 +105,13 @@ describe("replay after a reconnect", () => {
       assert.equal((await b.push("notify_all", { body: `n ${i}` }))[0], "ok");
     }
     a.socket.connect();
-    await waitFor(() => a.joins.length === 2, "the rejoin", 8000);
+    await waitFor(() => a.joins.length === 2, "the rejoin", 15000);
     assert.deepEqual(a.joins[1], ["ok", { recovered: false }]);
     await waitFor(() => a.notifications.length >= 1 + HISTORY_SIZE, "the replay");
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const replayed = a.notifications.slice(1).map((n) => n.body);
+    // Live delivery follows the replay: once a live one is in, the whole replay is.
+    assert.equal((await b.push("notify_all", { body: "after" }))[0], "ok");
+    await waitFor(() => a.notifications.at(-1)?.body === "after", "the live notification");
+    const replayed = a.notifications.slice(1, -1).map((n) => n.body);
     const newest = Array.from({ length: count }, (_, i) => `n ${i}`).slice(count - replayed.length);
     assert.ok(replayed.length >= HISTORY_SIZE, `kept ${replayed.length}`);
     assert.ok(replayed.length < count, `kept ${replayed.length} of ${count}`);
@@ -127,7 +129,7 @@ describe("replay after a reconnect", () => {
     await waitFor(() => !a.socket.isConnected(), "a's socket down");
     assert.equal((await b.push("notify_all", { body: "from b" }))[0], "ok");
     a.socket.connect();
-    await waitFor(() => a.joins.length === 2, "a's rejoin", 8000);
+    await waitFor(() => a.joins.length === 2, "a's rejoin", 15000);
     await waitFor(() => a.notifications.length === 2, "a's replay");
     // a's own notify_others while away is not replayed to a itself on its next rejoin.
     a.socket.disconnect();
@@ -141,12 +143,14 @@ describe("replay after a reconnect", () => {
     assert.equal(status, "ok");
     await c.close();
     a.socket.connect();
-    await waitFor(() => a.joins.length === 3, "a's second rejoin", 8000);
+    await waitFor(() => a.joins.length === 3, "a's second rejoin", 15000);
     assert.deepEqual(a.joins[2], ["ok", { recovered: true }]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Live delivery follows the replay: once a live one is in, the whole replay is.
+    assert.equal((await b.push("notify_all", { body: "after" }))[0], "ok");
+    await waitFor(() => a.notifications.at(-1)?.body === "after", "the live notification");
     assert.deepEqual(
       a.notifications.map((n) => n.body),
-      ["mark", "from b"],
+      ["mark", "from b", "after"],
     );
     await a.close();
   });
@@ -165,12 +169,15 @@ describe("history on a fresh join", () => {
     await a.close();
     const reloaded = await pageHero(token, { first: { history: 5 } });
     await waitFor(() => reloaded.notifications.length === 5, "five replayed");
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Live delivery follows the replay: once a live one is in, the whole replay is.
+    assert.equal((await b.push("notify_all", { body: "after" }))[0], "ok");
+    await waitFor(() => reloaded.notifications.at(-1)?.body === "after", "the live notification");
+    const replayed = reloaded.notifications.slice(0, -1);
     assert.deepEqual(
-      reloaded.notifications.map((n) => n.body),
+      replayed.map((n) => n.body),
       a.notifications.slice(3).map((n) => n.body),
     );
-    assert.ok(reloaded.notifications.every((n) => n.replayed === true));
+    assert.ok(replayed.every((n) => n.replayed === true));
     await reloaded.close();
   });
 

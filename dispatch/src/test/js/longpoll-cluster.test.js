@@ -42,7 +42,7 @@ test("a long-poll session survives alternating nodes, and moves when its node di
 
   process.kill(PIDS[doomed], "SIGKILL");
 
-  await waitFor(() => !watchers[survivor].roster.includes(oldName), "the old presence to leave the survivor's roster", 5000);
+  await waitFor(() => !watchers[survivor].roster.includes(oldName), "the old presence to leave the survivor's roster");
   await waitFor(() => polled.socket.conn && polled.socket.conn.token && polled.socket.conn.token !== firstToken, "a new session", 10000);
   assert.equal(sessionNode(polled.socket.conn.token), survivor);
   await waitFor(() => polled.name !== oldName && watchers[survivor].roster.includes(polled.name), "the reconnected hero to join again", 10000);

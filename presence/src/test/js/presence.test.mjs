@@ -61,7 +61,7 @@ function normalize(presences) {
 class Client {
   constructor(topic, user) {
     this.user = user;
-    this.socket = new Socket(URL, { transport: WebSocket, timeout: 5000 });
+    this.socket = new Socket(URL, { transport: WebSocket, timeout: 10000 });
     this.socket.connect();
     sockets.push(this.socket);
     this.channel = this.socket.channel(topic, { user });

@@ -36,7 +36,7 @@ async function eventually(check, what, timeoutMs = 10000) {
 }
 
 function user(room, name) {
-  const socket = new Socket(URL, { transport: WebSocket, timeout: 5000 });
+  const socket = new Socket(URL, { transport: WebSocket, timeout: 10000 });
   socket.connect();
   sockets.push(socket);
   const channel = socket.channel(`room:${room}`, { user: name });

@@ -135,22 +135,24 @@ class SocketTest {
 
   @Test
   void heartbeatsGoOutAndAnUnansweredOneReconnectsAndRejoins() throws Exception {
-    // 300 ms: a heartbeat reply later than that counts as a dead connection, so keep it generous.
-    Socket s = socket(FAST.withHeartbeatInterval(Duration.ofMillis(300)));
+    // A heartbeat reply later than the interval counts as a dead connection: 1 s, so that a loaded
+    // machine does not reconnect on its own before the server falls silent.
+    Socket s = socket(FAST.withHeartbeatInterval(Duration.ofSeconds(1)));
     var opens = new AtomicInteger();
     s.onOpen(opens::incrementAndGet);
     s.connect();
     Channel channel = s.channel("room:1");
     var joinOks = new AtomicInteger();
     channel.join().receive("ok", response -> joinOks.incrementAndGet());
-    await().atMost(WAIT).until(() -> server.heartbeats.get() >= 2 && joinOks.get() == 1);
+    await().atMost(WAIT).until(() -> server.heartbeats.get() >= 2 && joinOks.get() >= 1);
     int opensBefore = opens.get();
+    int joinOksBefore = joinOks.get();
 
     server.silentHeartbeats = true;
     await().atMost(WAIT).until(() -> opens.get() > opensBefore);
     server.silentHeartbeats = false;
 
-    await().atMost(WAIT).until(() -> joinOks.get() > opensBefore);
+    await().atMost(WAIT).until(() -> joinOks.get() > joinOksBefore);
     assertThat(channel.push("echo", "after").reply().get(10, TimeUnit.SECONDS))
         .isEqualTo(new Reply("ok", "after"));
   }

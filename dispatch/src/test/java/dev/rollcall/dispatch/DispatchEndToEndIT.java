@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,13 +56,14 @@ class DispatchEndToEndIT {
 
   /**
    * The same lobby scenarios with every hero over phoenix.js's LongPoll, then long-poll and
-   * WebSocket heroes together. A one-second window so a hero whose client stops polling leaves
-   * within the suite's waits (1.5 windows).
+   * WebSocket heroes together. A two-second window: a hero whose client stops polling leaves within
+   * the suite's waits (1.5 windows), and one whose next poll a loaded machine holds back for a
+   * second keeps its session (half a window).
    */
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void officialPhoenixClientOverLongPoll() throws Exception {
-    try (var server = Launcher.start("e2e-longpoll", "200ms", "--longpoll-window", "1s")) {
+    try (var server = Launcher.start("e2e-longpoll", "200ms", "--longpoll-window", "2s")) {
       int exit =
           suite.test(
               Map.of(
@@ -80,15 +83,16 @@ class DispatchEndToEndIT {
   @Test
   @Timeout(value = 4, unit = TimeUnit.MINUTES)
   void dispatchOffersWithTheOfficialPhoenixClient() throws Exception {
+    // Short enough for the suite to wait them out, long enough for a loaded machine to answer an
+    // offer and to reconnect a hero before they run out.
     try (var server =
-        Launcher.start(
-            "e2e-dispatch", "1h", "--offer-timeout", "1500ms", "--reassign-after", "2s")) {
+        Launcher.start("e2e-dispatch", "1h", "--offer-timeout", "5s", "--reassign-after", "5s")) {
       int exit =
           suite.test(
               Map.of(
                   "DISPATCH_URL", server.url(),
-                  "OFFER_TIMEOUT_MS", "1500",
-                  "REASSIGN_AFTER_MS", "2000"),
+                  "OFFER_TIMEOUT_MS", "5000",
+                  "REASSIGN_AFTER_MS", "5000"),
               "--test-concurrency=1",
               "dispatch.test.js");
       assertThat(exit).as("node --test dispatch.test.js (output above)").isZero();
@@ -248,28 +252,22 @@ class DispatchEndToEndIT {
     }
   }
 
-  /** The launcher as a user runs it, on a free loopback port. */
+  /**
+   * The launcher as a user runs it, on a loopback port it picks itself ({@code --port 0}): a port
+   * the test chose and released could be taken by another process before the launcher binds it.
+   */
   private record Launcher(Process process, int port, Path log, boolean tls)
       implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("Rollcall dispatch on \\S+:(\\d+) ");
+
     static Launcher start(String node, String interval, String... extra) throws IOException {
       assertThat(JAR).as("the shaded jar (built in the package phase)").exists();
-      int port;
-      try (var probe = new ServerSocket(0)) {
-        port = probe.getLocalPort();
-      }
       Path log = TARGET.resolve(node + ".log");
       String java = ProcessHandle.current().info().command().orElse("java");
       List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
       command.addAll(
           List.of(
-              "--port",
-              String.valueOf(port),
-              "--host",
-              "127.0.0.1",
-              "--node",
-              node,
-              "--notify-interval",
-              interval));
+              "--port", "0", "--host", "127.0.0.1", "--node", node, "--notify-interval", interval));
       command.addAll(List.of(extra));
       Process process =
           new ProcessBuilder(command)
@@ -277,7 +275,21 @@ class DispatchEndToEndIT {
               .redirectOutput(log.toFile())
               .start();
       boolean tls = List.of(extra).contains("--tls-cert");
-      var launcher = new Launcher(process, port, log, tls);
+      var starting = new Launcher(process, 0, log, tls);
+      Launcher launcher;
+      try {
+        String listening =
+            await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .failFast("launcher exited", () -> !process.isAlive())
+                .until(() -> LISTENING.matcher(starting.output()), Matcher::find)
+                .group(1);
+        launcher = new Launcher(process, Integer.parseInt(listening), log, tls);
+      } catch (RuntimeException | Error e) {
+        process.destroyForcibly();
+        throw new AssertionError("launcher did not start:\n" + starting.output(), e);
+      }
       var http = tls ? trustingAnyCertificate() : HttpClient.newHttpClient();
       try {
         await()

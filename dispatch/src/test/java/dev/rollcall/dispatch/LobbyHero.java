@@ -26,7 +26,9 @@ import java.util.function.Supplier;
  */
 final class LobbyHero implements AutoCloseable {
   static final String LOBBY = "notifications:lobby";
-  static final Duration WAIT = Duration.ofSeconds(5);
+
+  /** For what a hero waits on; a loaded machine can take seconds for a join or a diff. */
+  static final Duration WAIT = Duration.ofSeconds(10);
 
   record Event(String event, Object payload) {}
 
@@ -46,7 +48,7 @@ final class LobbyHero implements AutoCloseable {
         SocketConfig.defaults()
             .withReconnectAfter(tries -> Duration.ofMillis(100))
             .withRejoinAfter(tries -> Duration.ofMillis(100))
-            .withTimeout(Duration.ofSeconds(3));
+            .withTimeout(WAIT);
     if (token != null) {
       config = config.withAuthToken(token);
     }
@@ -66,7 +68,7 @@ final class LobbyHero implements AutoCloseable {
         });
     channel.on(
         "user_info", payload -> name = String.valueOf(((Map<?, ?>) payload).get("user_name")));
-    joinReply = channel.join().reply().get(5, TimeUnit.SECONDS);
+    joinReply = channel.join().reply().get(WAIT.toSeconds() + 5, TimeUnit.SECONDS);
   }
 
   /** Connects and joins {@code topic}; once the join is ok, waits for user_info. */
@@ -84,7 +86,7 @@ final class LobbyHero implements AutoCloseable {
 
   /** Pushes on the lobby and waits for the reply, as client.js {@code h.push}. */
   Reply push(String event, Object payload) throws Exception {
-    return channel.push(event, payload).reply().get(5, TimeUnit.SECONDS);
+    return channel.push(event, payload).reply().get(WAIT.toSeconds() + 5, TimeUnit.SECONDS);
   }
 
   List<Object> payloads(String event) {

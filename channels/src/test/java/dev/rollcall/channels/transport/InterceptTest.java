@@ -1,6 +1,7 @@
 package dev.rollcall.channels.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rollcall.channels.testing.RunningEndpoint;
@@ -92,11 +93,12 @@ class InterceptTest {
   }
 
   @Test
-  void interceptingInJoinHearsWhatIsBroadcastDuringTheJoinAfterTheReply() throws Exception {
+  void interceptingInJoinHearsWhatIsBroadcastDuringTheJoinAfterTheReply() {
     WsClient sender = joined();
     WsClient joining = server.connect(V);
     joining.send(V.join("1", TOPIC, "{\"intercept\":[\"shout\"],\"sleep\":500}"));
-    Thread.sleep(150); // the join is asleep, subscribed already; it has not replied
+    // the join subscribes when it intercepts, then sleeps 500 ms before it replies
+    await().until(() -> server.endpoint.pubSub().subscriberCount(TOPIC) == 2);
     sender.send(V.in("1", "2", TOPIC, "shout", "{\"n\":1}"));
     sender.send(V.in("1", "3", TOPIC, "shout_as", "{\"event\":\"news\",\"n\":2}"));
     joining.expect(

@@ -117,12 +117,12 @@ class LimitsTest {
   @Test
   void aSocketThatSendsNothingIsClosedAfterIdleTimeoutWith1001() {
     try (RunningEndpoint server =
-        new RunningEndpoint(c -> c.withIdleTimeout(Duration.ofMillis(2000)))) {
+        new RunningEndpoint(c -> c.withIdleTimeout(Duration.ofMillis(3000)))) {
       Vsn v = Vsn.V2;
       WsClient chatty = server.connect(v);
       WsClient quiet = server.connect(v);
-      // any inbound frame resets the timer: heartbeats every 400 ms keep a socket open for 3 s
-      for (int i = 0; i < 8; i++) {
+      // any inbound frame resets the timer: heartbeats every 400 ms keep a socket open for 4 s
+      for (int i = 0; i < 10; i++) {
         await().pollDelay(Duration.ofMillis(400)).until(() -> true);
         chatty.send(v.heartbeat("h" + i)).expect(v.heartbeatReply("h" + i));
       }

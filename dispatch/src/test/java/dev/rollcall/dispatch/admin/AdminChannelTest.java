@@ -11,7 +11,6 @@ import dev.rollcall.dispatch.DispatchConfig;
 import dev.rollcall.dispatch.LaunchOptions;
 import dev.rollcall.dispatch.offers.Dispatch;
 import dev.rollcall.dispatch.offers.DispatchState;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,13 +45,9 @@ class AdminChannelTest {
   }
 
   private DispatchApp app(String node, String... extra) throws Exception {
-    int port;
-    try (var probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    // Port 0: the app binds a free port itself (one chosen here could be taken meanwhile).
     List<String> args =
-        new ArrayList<>(
-            List.of("--port", String.valueOf(port), "--host", "127.0.0.1", "--node", node));
+        new ArrayList<>(List.of("--port", "0", "--host", "127.0.0.1", "--node", node));
     args.addAll(List.of(extra));
     DispatchApp app = DispatchApp.start(LaunchOptions.parse(args.toArray(String[]::new)), CONFIG);
     open.add(app);
@@ -63,14 +58,14 @@ class AdminChannelTest {
     var socket =
         new Socket(
             "ws://127.0.0.1:" + app.port() + "/socket",
-            SocketConfig.defaults().withTimeout(Duration.ofSeconds(3)));
+            SocketConfig.defaults().withTimeout(Duration.ofSeconds(10)));
     socket.connect();
     open.add(() -> socket.disconnect().orTimeout(5, TimeUnit.SECONDS).join());
     return socket;
   }
 
   private static Reply join(Socket socket, Object params) throws Exception {
-    return socket.channel(AdminDashboard.TOPIC, params).join().reply().get(5, TimeUnit.SECONDS);
+    return socket.channel(AdminDashboard.TOPIC, params).join().reply().get(15, TimeUnit.SECONDS);
   }
 
   @Test
@@ -92,7 +87,7 @@ class AdminChannelTest {
     var channel = socket.channel(AdminDashboard.TOPIC, Map.of("key", KEY));
     List<Object> pushes = new CopyOnWriteArrayList<>();
     channel.on("stats", pushes::add);
-    Reply reply = channel.join().reply().get(5, TimeUnit.SECONDS);
+    Reply reply = channel.join().reply().get(15, TimeUnit.SECONDS);
 
     assertThat(reply.isOk()).as("join reply %s", reply).isTrue();
     Map<?, ?> view = (Map<?, ?>) reply.response();
@@ -107,7 +102,7 @@ class AdminChannelTest {
     assertThat(((Map<?, ?>) view.get("board")).get("counts"))
         .isEqualTo(Map.of("offered", 0, "assigned", 0, "unassigned", 0, "resolved", 0));
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> pushes.size() >= 2);
+    await().until(() -> pushes.size() >= 2);
     Map<?, ?> update = (Map<?, ?>) pushes.get(pushes.size() - 1);
     Map<?, ?> stats = (Map<?, ?>) ((Map<?, ?>) ((List<?>) update.get("nodes")).get(0)).get("stats");
     assertThat(((Number) stats.get("connections")).longValue())
@@ -116,7 +111,7 @@ class AdminChannelTest {
     assertThat(stats.get("redis")).isEqualTo("disabled");
     assertThat(update.get("sample")).isInstanceOf(Map.class);
 
-    Reply push = channel.push("anything", Map.of()).reply().get(5, TimeUnit.SECONDS);
+    Reply push = channel.push("anything", Map.of()).reply().get(15, TimeUnit.SECONDS);
     assertThat(push.status()).isEqualTo("error");
     assertThat(push.response()).isEqualTo(Map.of("reason", "read_only"));
   }

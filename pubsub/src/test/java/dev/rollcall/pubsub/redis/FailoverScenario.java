@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.rollcall.pubsub.redis.testing.RedisTopology;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -49,7 +49,7 @@ final class FailoverScenario implements AutoCloseable {
                   .withChannelPrefix(prefix)
                   .withReconnect(Duration.ofMillis(50), Duration.ofMillis(500)));
       node.register(new TextCodec());
-      List<RedisHealth> seen = Collections.synchronizedList(new ArrayList<>());
+      List<RedisHealth> seen = new CopyOnWriteArrayList<>();
       transitions.put(name, seen);
       node.addHealthListener(seen::add);
       var rooms = new Inbox(name + "-rooms");
@@ -111,7 +111,9 @@ final class FailoverScenario implements AutoCloseable {
       }
       from.directBroadcast(to.node(), "personal", round + "/direct/" + from.node());
     }
-    await(round + ": every broadcast and direct message arrived")
+    // and no more: held for 300 ms, in which a duplicate would show up
+    await(round + ": every broadcast and direct message arrived, once")
+        .during(Duration.ofMillis(300))
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () -> {
@@ -124,7 +126,6 @@ final class FailoverScenario implements AutoCloseable {
                     .isEqualTo(1);
               }
             });
-    LockSupport.parkNanos(Duration.ofMillis(300).toNanos()); // a duplicate would show up by now
     for (int n = 0; n < nodes.size(); n++) {
       RedisPubSub node = nodes.get(n);
       RedisPubSub previous = nodes.get((n + nodes.size() - 1) % nodes.size());
@@ -178,11 +179,16 @@ final class FailoverScenario implements AutoCloseable {
     await("every node up again")
         .atMost(Duration.ofSeconds(30))
         .until(() -> nodes.stream().allMatch(n -> n.health() == RedisHealth.UP));
-    for (RedisPubSub node : nodes) {
-      assertThat(transitions.get(node.node()))
-          .as("health transitions of %s", node.node())
-          .containsSubsequence(RedisHealth.UP, RedisHealth.DOWN, RedisHealth.UP);
-    }
+    // listeners hear of a change just after health() shows it
+    await()
+        .untilAsserted(
+            () -> {
+              for (RedisPubSub node : nodes) {
+                assertThat(transitions.get(node.node()))
+                    .as("health transitions of %s", node.node())
+                    .containsSubsequence(RedisHealth.UP, RedisHealth.DOWN, RedisHealth.UP);
+              }
+            });
   }
 
   void awaitOneHolder() {

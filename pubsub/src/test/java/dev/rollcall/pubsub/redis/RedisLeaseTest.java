@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.rollcall.pubsub.redis.testing.RedisServerProcess;
 import dev.rollcall.pubsub.redis.testing.TcpProxy;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +79,12 @@ class RedisLeaseTest {
                 });
   }
 
+  /** Whether the lease's key in Redis names node "a" as its holder. */
+  private boolean keyHeldByNodeA() throws IOException {
+    String script = "return string.sub(redis.call('get', KEYS[1]) or '', 1, 2) == 'a/' and 1 or 0";
+    return redis.command("EVAL \"" + script + "\" 1 " + prefix + ":lease:dispatcher").equals(":1");
+  }
+
   private static long holders(List<RedisLease> leases) {
     return leases.stream().filter(RedisLease::isHeld).count();
   }
@@ -90,31 +97,36 @@ class RedisLeaseTest {
     }
     watchForOverlap(leases);
     await().until(() -> holders(leases) == 1);
+    // a holder whose renewals a loaded machine holds back lets go for a moment: try again
     await()
         .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(10))
         .until(() -> holders(leases) == 1);
 
     RedisLease holder = leases.stream().filter(RedisLease::isHeld).findFirst().orElseThrow();
     holder.close();
     leases.remove(holder);
 
-    await().atMost(Duration.ofSeconds(1)).until(() -> holders(leases) == 1);
+    await().until(() -> holders(leases) == 1);
     assertThat(overlaps.get()).isZero();
   }
 
   @Test
-  void closingTheRedisPubSubReleasesItsLease() {
+  void closingTheRedisPubSubReleasesItsLease() throws Exception {
     var holderNode = node("a", redis.uri());
     var first = lease(holderNode);
     await().until(first::isHeld);
     var second = lease(node("b", redis.uri()));
     watchForOverlap(List.of(first, second));
 
+    assertThat(keyHeldByNodeA()).isTrue();
+
     holderNode.close();
 
     assertThat(first.isHeld()).isFalse();
-    await().atMost(TTL.dividedBy(2)).until(second::isHeld); // released, not left to expire
+    // released, not left to expire: the key is gone or already the other node's
+    assertThat(keyHeldByNodeA()).isFalse();
+    await().until(second::isHeld);
     assertThat(overlaps.get()).isZero();
   }
 
@@ -131,7 +143,7 @@ class RedisLeaseTest {
     proxy.cut();
 
     await().atMost(Duration.ofMillis(500)).until(() -> !first.isHeld());
-    await().atMost(TTL.multipliedBy(2)).until(second::isHeld);
+    await().until(second::isHeld);
 
     proxy.heal();
 

@@ -99,7 +99,9 @@ class RedisOutageTest {
     await().untilAsserted(() -> assertThat(onA.messages()).endsWith("after restart"));
     assertThat(onA.messages()).containsExactly("during outage", "after restart");
     assertThat(onB.messages()).containsExactly("after restart");
-    assertThat(seenByA).containsExactly(RedisHealth.DOWN, RedisHealth.UP);
+    // listeners hear of a change just after health() shows it
+    await()
+        .untilAsserted(() -> assertThat(seenByA).containsExactly(RedisHealth.DOWN, RedisHealth.UP));
     // One line per state change, however many attempts the outage took.
     assertThat(logLines("a", "redis down")).isEqualTo(1);
     assertThat(logLines("a", "redis up")).isEqualTo(2);

@@ -53,13 +53,24 @@ public final class RedisServerProcess implements AutoCloseable {
   /** Starts a redis-server on a free port and waits until it answers PING. */
   public static RedisServerProcess start() {
     Path executable = binary();
-    try {
-      Path dir = Files.createTempDirectory("rollcall-redis-");
-      var server = new RedisServerProcess(dir, freePort());
-      server.launch(executable);
-      return server;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 1; ; attempt++) {
+      RedisServerProcess server;
+      try {
+        server = new RedisServerProcess(Files.createTempDirectory("rollcall-redis-"), freePort());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      try {
+        server.launch(executable);
+        return server;
+      } catch (IllegalStateException e) {
+        server.close();
+        // The free port can be taken by another process before redis-server binds it: pick
+        // another.
+        if (attempt == 3 || !e.getMessage().contains("Address already in use")) {
+          throw e;
+        }
+      }
     }
   }
 
