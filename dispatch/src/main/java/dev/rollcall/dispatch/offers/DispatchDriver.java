@@ -164,22 +164,31 @@ public final class DispatchDriver implements AutoCloseable {
     }
   }
 
+  /**
+   * The changes go to the core as one batch: one copy of the board per look at presence, not one
+   * per hero that joined since (O(N) each: a ramp of joins was O(N²) here). A status compared with
+   * the board before the batch is at worst a {@code StatusChanged} the core finds already true.
+   */
   private void applyRoster(PresenceRoster before, PresenceRoster now) {
     long millis = clock.millis();
+    List<DispatchEvent> changes = new ArrayList<>();
     for (String hero : before.heroes().keySet()) {
       if (!now.heroes().containsKey(hero)) {
         statusesSet.remove(hero);
-        run(new DispatchEvent.HeroLeft(hero, millis));
+        changes.add(new DispatchEvent.HeroLeft(hero, millis));
       }
     }
     for (var entry : now.heroes().entrySet()) {
       String hero = entry.getKey();
       HeroStatus status = settled(hero, entry.getValue().status(), millis);
       if (!before.heroes().containsKey(hero) || now.connectedAgain(hero, before)) {
-        run(new DispatchEvent.HeroJoined(hero, status, millis));
+        changes.add(new DispatchEvent.HeroJoined(hero, status, millis));
       } else if (board.heroes().get(hero) != status) {
-        run(new DispatchEvent.StatusChanged(hero, status, millis));
+        changes.add(new DispatchEvent.StatusChanged(hero, status, millis));
       }
+    }
+    if (!changes.isEmpty()) {
+      carryOut(core.applyAll(board, changes, random), millis);
     }
   }
 
@@ -247,7 +256,10 @@ public final class DispatchDriver implements AutoCloseable {
 
   /** One transition: stored first, then told; the board moves on only once it is stored. */
   private Answer run(DispatchEvent event) {
-    DispatchCore.Transition t = core.apply(board, event, random);
+    return carryOut(core.apply(board, event, random), event.now());
+  }
+
+  private Answer carryOut(DispatchCore.Transition t, long now) {
     List<Dispatch> changed = new ArrayList<>();
     List<String> forgotten = new ArrayList<>();
     for (DispatchEffect effect : t.effects()) {
@@ -271,7 +283,7 @@ public final class DispatchDriver implements AutoCloseable {
         }
         case DispatchEffect.Forgotten f -> {}
         case DispatchEffect.SetStatus s -> {
-          statusesSet.put(s.hero(), new SetBy(s.status(), event.now()));
+          statusesSet.put(s.hero(), new SetBy(s.status(), now));
           toHero(s.hero(), DispatchWire.SET_STATUS, Map.of(HeroStatus.META_KEY, s.status().wire()));
         }
         case DispatchEffect.Schedule s -> schedule(s);
