@@ -95,6 +95,7 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
                 .withEventLoopThreads(options.eventLoops())
                 .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10)));
     this.sources = sourceAddresses(options.sources());
+    this.expectedCount = options.connections();
   }
 
   WorkerStats stats() {
@@ -575,6 +576,7 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     if (dropped.name() != null) {
       stats.present.decrementAndGet(); // its server lists it no more
     }
+    latestCount.remove(dropped);
     if (countExact.remove(dropped)) {
       stats.countsExact.decrementAndGet();
     }
@@ -607,18 +609,39 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
   @Override
   public void presenceCount(LobbyConnection connection, long count) {
     stats.countFrames.increment();
-    if (count == options.connections()) {
+    Count latest = new Count(count, System.nanoTime());
+    latestCount.put(connection, latest);
+    judge(connection, latest);
+  }
+
+  /**
+   * The lobby's size as the nodes list it once the ramp is over: the names present, which is less
+   * than the heroes asked for when two heroes on different nodes drew the same name at once (a race
+   * the app allows, see docs/cluster.md); presence_count counts names. Re-judges every hero's
+   * latest count against it.
+   */
+  void expectCount(long names) {
+    expectedCount = names;
+    latestCount.forEach(this::judge);
+  }
+
+  private void judge(LobbyConnection connection, Count latest) {
+    if (latest.count() == expectedCount) {
       if (countExact.add(connection)) {
         stats.countsExact.incrementAndGet();
-        stats.lastExactNanos.accumulateAndGet(System.nanoTime(), WorkerStats::later);
+        stats.lastExactNanos.accumulateAndGet(latest.at(), WorkerStats::later);
       }
     } else if (countExact.remove(connection)) {
       stats.countsExact.decrementAndGet();
     }
   }
 
-  // Grow: the heroes whose latest presence_count is the whole lobby.
+  private record Count(long count, long at) {}
+
+  // Grow: each hero's latest presence_count, and the heroes whose latest is the whole lobby.
+  private final Map<LobbyConnection, Count> latestCount = new ConcurrentHashMap<>();
   private final Set<LobbyConnection> countExact = ConcurrentHashMap.newKeySet();
+  private volatile long expectedCount;
 
   @Override
   public void undecodable(LobbyConnection connection, String reason) {
