@@ -144,9 +144,10 @@ final class PhoenixLobbyConnection implements LobbyConnection, ClientListener {
 
   /**
    * The hot frames without a decode, so the tool's CPU goes to the figures it measures: a
-   * notification's send time is read from its bytes, and without a roster to keep presence frames
-   * (a presence_state is O(N) per join) are skipped, though counted with their bytes. Anything else
-   * is decoded for {@link #onMessage}.
+   * notification's send time and a presence_count's count are read from their bytes (every summary
+   * hero gets a count each period, N frames for N heroes), and without a roster to keep presence
+   * frames (a presence_state is O(N) per join) are skipped, though counted with their bytes.
+   * Anything else is decoded for {@link #onMessage}.
    */
   @Override
   public boolean onTextFrame(ClientSocket from, ByteBuf content) {
@@ -167,6 +168,14 @@ final class PhoenixLobbyConnection implements LobbyConnection, ClientListener {
       if (sentAt != NotificationBody.NOT_OURS) {
         events.delivered(this, sentAt);
       }
+      return true;
+    }
+    if (head.eventIs("presence_count")) {
+      long count = PresenceCountBody.count(head.content(), head.payloadStart(), head.payloadEnd());
+      if (count < 0) {
+        return false;
+      }
+      events.presenceCount(this, count);
       return true;
     }
     return roster == null && fullPresence;

@@ -28,6 +28,12 @@ abstract sealed class WorkerHandle permits WorkerHandle.InProcess, WorkerHandle.
   /** Starts the measured phase; {@code nanos} is the parent's System.nanoTime() at go. */
   abstract void go(long nanos);
 
+  /**
+   * Grow: the measured phase starts at {@code nanos}, and a hero's presence_count is exact when it
+   * is {@code lobbyNames}, the names the nodes list.
+   */
+  abstract void go(long nanos, long lobbyNames);
+
   /** Latest progress counters (attempted, connected, joined, errors, delivered, rosters). */
   abstract Map<String, Number> progress();
 
@@ -71,6 +77,12 @@ abstract sealed class WorkerHandle permits WorkerHandle.InProcess, WorkerHandle.
 
     @Override
     void go(long nanos) {
+      started.complete(nanos);
+    }
+
+    @Override
+    void go(long nanos, long lobbyNames) {
+      worker.expectCount(lobbyNames);
       started.complete(nanos);
     }
 
@@ -156,9 +168,18 @@ abstract sealed class WorkerHandle permits WorkerHandle.InProcess, WorkerHandle.
 
     @Override
     void go(long nanos) {
+      command("go " + nanos);
+    }
+
+    @Override
+    void go(long nanos, long lobbyNames) {
+      command("go " + nanos + " " + lobbyNames);
+    }
+
+    private void command(String line) {
       try {
         OutputStream in = process.getOutputStream();
-        in.write(("go " + nanos + "\n").getBytes(StandardCharsets.UTF_8));
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();
       } catch (IOException e) {
         report.completeExceptionally(e);

@@ -45,7 +45,12 @@ final class WorkerMain {
       if (command == null || !command.startsWith("go ")) {
         return 1; // the parent gave up
       }
-      worker.measure(Long.parseLong(command.substring(3).trim()));
+      // "go <nanos>", or in grow "go <nanos> <names the nodes list>"
+      String[] go = command.substring(3).trim().split(" ");
+      if (go.length > 1) {
+        worker.expectCount(Long.parseLong(go[1]));
+      }
+      worker.measure(Long.parseLong(go[0]));
       emit(out, "report", worker.finish());
     }
     return 0;

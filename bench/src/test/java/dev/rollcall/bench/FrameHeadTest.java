@@ -63,6 +63,47 @@ class FrameHeadTest {
     }
   }
 
+  /** A presence_count's count read from bytes is the decoded one, or the scan declines. */
+  @Property(tries = 200)
+  void countAgreesWithTheDecode(@ForAll("counts") Map<String, Object> payload) throws IOException {
+    byte[] frame =
+        V2JsonSerializer.INSTANCE
+            .encode(new Message(null, null, "lobby", "presence_count", payload))
+            .bytes();
+    FrameHead head = FrameHead.scan(Unpooled.wrappedBuffer(frame));
+    assertThat(head).isNotNull();
+    long count = PresenceCountBody.count(head.content(), head.payloadStart(), head.payloadEnd());
+    if (payload.get("count") instanceof Long n && n >= 0 && n < 1_000_000_000_000_000_000L) {
+      assertThat(count).isEqualTo(n);
+    } else {
+      assertThat(count).isEqualTo(PresenceCountBody.UNKNOWN);
+    }
+  }
+
+  @Provide
+  Arbitrary<Map<String, Object>> counts() {
+    Arbitrary<Object> count =
+        Arbitraries.oneOf(
+            Arbitraries.longs().between(0, Long.MAX_VALUE / 100).map(v -> (Object) v),
+            Arbitraries.longs().between(Long.MIN_VALUE, -1).map(v -> (Object) v),
+            json(1));
+    Arbitrary<Map<String, Object>> byStatus =
+        Arbitraries.maps(text(8), Arbitraries.longs().map(v -> (Object) v)).ofMaxSize(3);
+    return Combinators.combine(count, byStatus, Arbitraries.of(true, false))
+        .as(
+            (n, groups, countFirst) -> {
+              Map<String, Object> payload = new java.util.LinkedHashMap<>();
+              if (!countFirst) {
+                payload.put("by_status", groups);
+              }
+              payload.put("count", n);
+              if (countFirst) {
+                payload.put("by_status", groups);
+              }
+              return payload;
+            });
+  }
+
   @Property(tries = 200)
   void cutFramesAreNeverMisread(@ForAll("pushes") Message message, @ForAll int cut)
       throws IOException {

@@ -19,19 +19,22 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The lobby's presence for summary-mode heroes: {@code presence_count} once after their join, then
- * at most once a {@code period} while it changes, and {@code list_presences} pages. A count is
+ * at most once an {@link #interval} while it changes, and {@code list_presences} pages. A count is
  * O(1): presence keeps it as changes arrive ({@link Presence#count}), grouped by the heroes' status
  * ({@link #GROUPS}). The periodic count is one local broadcast on the lobby topic, encoded once per
  * node for every summary channel; full-mode channels skip it, and summary channels skip {@code
- * presence_diff} ({@link ChannelSocket#skipBroadcasts}), so neither sees the other's frames.
+ * presence_diff} ({@link ChannelSocket#skipBroadcasts}), so neither sees the other's frames. The
+ * interval is the period while the node's summary heroes are few, and grows with them so that the
+ * node writes at most {@link #FRAMES_PER_SECOND} count frames a second (docs/presence.md).
  *
  * <p>Threading: thread-safe; the periodic count runs on a scheduler thread of its own, the rest on
- * the calling channel's thread.
+ * the calling channel's thread; the summary heroes are an atomic count.
  */
 public final class LobbySummary implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LobbySummary.class);
@@ -39,6 +42,13 @@ public final class LobbySummary implements AutoCloseable {
   public static final String COUNT_EVENT = "presence_count";
   public static final String LIST_EVENT = "list_presences";
   public static final Duration PERIOD = Duration.ofSeconds(1);
+
+  /**
+   * The most {@code presence_count} frames one node writes a second while the lobby changes: each
+   * is a write to one socket, and a client reads it, so 100 000 summary heroes counted once a
+   * second are 100 000 writes and reads a second. Chosen by measurement (docs/presence.md).
+   */
+  public static final int FRAMES_PER_SECOND = 5_000;
 
   /** A hero is busy if any tab says so, else off duty if any does, else available. */
   public static final PresenceGroups GROUPS =
@@ -50,26 +60,63 @@ public final class LobbySummary implements AutoCloseable {
   private final PubSub pubSub;
   private final String topic;
   private final ScheduledExecutorService scheduler;
+  private final Duration period;
+  private final int framesPerSecond;
+
+  /** Summary heroes joined on this node. */
+  private final AtomicInteger summaryHeroes = new AtomicInteger();
 
   /** The last count broadcast; only the scheduler thread touches it. */
   private PresenceCount lastSent;
 
-  private LobbySummary(Presence presence, PubSub pubSub, String topic, Duration period) {
+  private LobbySummary(
+      Presence presence, PubSub pubSub, String topic, Duration period, int framesPerSecond) {
+    if (period.toMillis() <= 0 || framesPerSecond <= 0) {
+      throw new IllegalArgumentException(
+          "the period and the frames per second must be positive: "
+              + period
+              + ", "
+              + framesPerSecond);
+    }
     this.presence = presence;
     this.pubSub = pubSub;
     this.topic = topic;
+    this.period = period;
+    this.framesPerSecond = framesPerSecond;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("rollcall-lobby-summary").unstarted(r));
-    long millis = period.toMillis();
-    // Fixed delay, not rate: after a stall the counts do not catch up in a burst.
-    scheduler.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+    // Each tick schedules the next, after its delay: after a stall the counts do not catch up in
+    // a burst.
+    scheduler.schedule(this::tick, period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Starts the periodic count of {@code topic}; {@code presence} must count by {@link #GROUPS}. */
+  /**
+   * Starts the periodic count of {@code topic} with at most {@link #FRAMES_PER_SECOND} frames a
+   * second; {@code presence} must count by {@link #GROUPS}.
+   */
   public static LobbySummary start(
       Presence presence, PubSub pubSub, String topic, Duration period) {
-    return new LobbySummary(presence, pubSub, topic, period);
+    return start(presence, pubSub, topic, period, FRAMES_PER_SECOND);
+  }
+
+  /**
+   * Starts the periodic count of {@code topic}, at most {@code framesPerSecond} frames a second.
+   */
+  public static LobbySummary start(
+      Presence presence, PubSub pubSub, String topic, Duration period, int framesPerSecond) {
+    return new LobbySummary(presence, pubSub, topic, period, framesPerSecond);
+  }
+
+  /**
+   * How long after one periodic count the next may go, for {@code summaryHeroes} on the node: the
+   * period while they are at most {@code framesPerSecond} × period, else long enough that every one
+   * of them gets one frame within it and the node writes at most {@code framesPerSecond} a second
+   * (rounded up to a millisecond). Never shorter than the period, never shorter for more heroes.
+   */
+  static Duration interval(int summaryHeroes, Duration period, int framesPerSecond) {
+    long spread = Math.ceilDiv(Math.max(0L, summaryHeroes) * 1000L, framesPerSecond);
+    return Duration.ofMillis(Math.max(period.toMillis(), spread));
   }
 
   /**
@@ -78,6 +125,17 @@ public final class LobbySummary implements AutoCloseable {
    */
   void joined(PresenceMode mode, ChannelSocket socket) {
     socket.skipBroadcasts(Set.of(mode == PresenceMode.SUMMARY ? "presence_diff" : COUNT_EVENT));
+  }
+
+  /** Called once a summary join of {@code socket} is tracked: it counts until its channel ends. */
+  void tracked(ChannelSocket socket) {
+    summaryHeroes.incrementAndGet();
+    socket.onExit(reason -> summaryHeroes.decrementAndGet());
+  }
+
+  /** Summary heroes on this node now. */
+  int summaryHeroes() {
+    return summaryHeroes.get();
   }
 
   /** What a summary join's reply adds: the mode and the lobby's size at the join. */
@@ -114,16 +172,24 @@ public final class LobbySummary implements AutoCloseable {
     };
   }
 
+  /**
+   * Sends the count if it changed; the next look is a period later, or an interval after a send.
+   */
   private void tick() {
+    Duration next = period;
     try {
       PresenceCount count = presence.count(topic);
-      if (count.equals(lastSent)) {
-        return;
+      if (!count.equals(lastSent)) {
+        lastSent = count;
+        pubSub.localBroadcast(topic, new Broadcast(topic, COUNT_EVENT, payload(count)));
+        next = interval(summaryHeroes.get(), period, framesPerSecond);
       }
-      lastSent = count;
-      pubSub.localBroadcast(topic, new Broadcast(topic, COUNT_EVENT, payload(count)));
     } catch (RuntimeException e) {
       log.warn("presence_count on {} failed: {}", topic, e.toString());
+    } finally {
+      if (!scheduler.isShutdown()) {
+        scheduler.schedule(this::tick, next.toMillis(), TimeUnit.MILLISECONDS);
+      }
     }
   }
 

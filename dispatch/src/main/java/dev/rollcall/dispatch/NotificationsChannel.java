@@ -119,6 +119,9 @@ public final class NotificationsChannel implements Channel {
     socket.onExit(reason -> lobby.roster().release(claimed, identity));
     lobby.history().directory().joined(claimed, identity);
     socket.onExit(reason -> lobby.history().directory().left(claimed, identity));
+    if (presenceMode == PresenceMode.SUMMARY) {
+      lobby.summary().tracked(socket);
+    }
     // Read after subscribing: whatever is written from here on also arrives live, and the seams
     // hold it back until the replay is out.
     try {

@@ -51,21 +51,24 @@ public final class DispatchCore {
   }
 
   public Transition apply(DispatchBoard board, DispatchEvent event, RandomGenerator random) {
-    var step = new Step(board, event.now(), random);
-    Answer answer =
-        switch (event) {
-          case Reported r -> step.report(r);
-          case Accepted a -> step.accept(a.id(), a.hero());
-          case Declined d -> step.decline(d.id(), d.hero());
-          case Resolved r -> step.resolve(r.id(), r.hero());
-          case TimedOut t -> step.timedOut(t.id(), t.deadline());
-          case HeroJoined j -> step.joined(j.hero(), j.status());
-          case HeroLeft l -> step.left(l.hero());
-          case StatusChanged s -> step.statusChanged(s.hero(), s.status());
-          case Resumed r -> step.resumed(r.roster());
-        };
-    step.fill();
-    step.prune();
+    var step = new Step(board, random);
+    Answer answer = step.handle(event);
+    return new Transition(step.board(), step.effects, answer);
+  }
+
+  /**
+   * {@code events} one after the other, as {@link #apply} each in turn would (the same board and
+   * effects for the same random sequence), with one working copy of the board for all of them: a
+   * lobby of N heroes copies its N statuses once per batch instead of once per join, which made a
+   * ramp of joins O(N²) on the driving node. The answer is the last event's.
+   */
+  public Transition applyAll(
+      DispatchBoard board, List<? extends DispatchEvent> events, RandomGenerator random) {
+    var step = new Step(board, random);
+    Answer answer = new Answer.None();
+    for (DispatchEvent event : events) {
+      answer = step.handle(event);
+    }
     return new Transition(step.board(), step.effects, answer);
   }
 
@@ -84,20 +87,41 @@ public final class DispatchCore {
     /** hero → the dispatch offered to them. */
     private final Map<String, String> offerHeld = new HashMap<>();
 
-    private final long now;
+    /** The time of the event being handled. */
+    private long now;
+
     private final RandomGenerator random;
     private final List<DispatchEffect> effects = new ArrayList<>();
 
-    Step(DispatchBoard board, long now, RandomGenerator random) {
+    Step(DispatchBoard board, RandomGenerator random) {
       this.dispatches = new HashMap<>(board.dispatches());
       this.heroes = board.heroes();
-      this.now = now;
       this.random = random;
       for (Dispatch d : dispatches.values()) {
         if (d.state() == DispatchState.OFFERED) {
           offerHeld.put(d.hero(), d.id());
         }
       }
+    }
+
+    /** One event, then every open dispatch offered, assigned or unassigned, then pruning. */
+    Answer handle(DispatchEvent event) {
+      now = event.now();
+      Answer answer =
+          switch (event) {
+            case Reported r -> report(r);
+            case Accepted a -> accept(a.id(), a.hero());
+            case Declined d -> decline(d.id(), d.hero());
+            case Resolved r -> resolve(r.id(), r.hero());
+            case TimedOut t -> timedOut(t.id(), t.deadline());
+            case HeroJoined j -> joined(j.hero(), j.status());
+            case HeroLeft l -> left(l.hero());
+            case StatusChanged s -> statusChanged(s.hero(), s.status());
+            case Resumed r -> resumed(r.roster());
+          };
+      fill();
+      prune();
+      return answer;
     }
 
     private Map<String, HeroStatus> changingHeroes() {

@@ -276,4 +276,72 @@ class DispatchCorePropertiesTest {
       assertThat(DispatchJson.read(world.store.get(d.id()))).isEqualTo(d);
     }
   }
+
+  @Provide
+  Arbitrary<List<DispatchEvent>> events() {
+    Arbitrary<String> hero = Arbitraries.of(HEROES);
+    Arbitrary<String> id = Arbitraries.integers().between(0, 5).map(i -> "d" + i);
+    Arbitrary<Long> at = Arbitraries.longs().between(1_000_000, 1_020_000);
+    Arbitrary<DispatchEvent> event =
+        Arbitraries.oneOf(
+            Combinators.combine(id, hero, at)
+                .as((i, h, t) -> (DispatchEvent) new DispatchEvent.Reported(i, "fire", h, t)),
+            Combinators.combine(id, hero, at)
+                .as((i, h, t) -> (DispatchEvent) new DispatchEvent.Accepted(i, h, t)),
+            Combinators.combine(id, hero, at)
+                .as((i, h, t) -> (DispatchEvent) new DispatchEvent.Declined(i, h, t)),
+            Combinators.combine(id, hero, at)
+                .as((i, h, t) -> (DispatchEvent) new DispatchEvent.Resolved(i, h, t)),
+            Combinators.combine(id, at)
+                .as((i, t) -> (DispatchEvent) new DispatchEvent.TimedOut(i, t - 1000, t)),
+            Combinators.combine(hero, Arbitraries.of(HeroStatus.class), at)
+                .as((h, s, t) -> (DispatchEvent) new DispatchEvent.HeroJoined(h, s, t)),
+            Combinators.combine(hero, at)
+                .as((h, t) -> (DispatchEvent) new DispatchEvent.HeroLeft(h, t)),
+            Combinators.combine(hero, Arbitraries.of(HeroStatus.class), at)
+                .as((h, s, t) -> (DispatchEvent) new DispatchEvent.StatusChanged(h, s, t)));
+    return event.list().ofMinSize(1).ofMaxSize(60);
+  }
+
+  /**
+   * The driver applies a burst of roster changes as one batch: that must be exactly the events one
+   * by one (same boards, same effects in the same order, same last answer), wherever the batches
+   * are cut.
+   */
+  @Property(tries = 400)
+  void aBatchOfEventsIsTheEventsOneByOne(
+      @ForAll("events") List<DispatchEvent> events,
+      @ForAll("cuts") List<Integer> cuts,
+      @ForAll long seed) {
+    DispatchCore core = new DispatchCore(RULES);
+    Random one = new Random(seed);
+    Random batched = new Random(seed);
+    DispatchBoard single = DispatchBoard.empty();
+    DispatchBoard batch = DispatchBoard.empty();
+    List<Integer> sizes = new ArrayList<>(cuts);
+    sizes.add(events.size()); // the rest
+    int from = 0;
+    for (int cut : sizes) {
+      int to = Math.min(events.size(), from + cut);
+      List<DispatchEffect> effects = new ArrayList<>();
+      Answer answer = new Answer.None();
+      for (DispatchEvent event : events.subList(from, to)) {
+        Transition t = core.apply(single, event, one);
+        single = t.board();
+        effects.addAll(t.effects());
+        answer = t.answer();
+      }
+      Transition all = core.applyAll(batch, events.subList(from, to), batched);
+      batch = all.board();
+      assertThat(all.board()).isEqualTo(single);
+      assertThat(all.effects()).isEqualTo(effects);
+      assertThat(all.answer()).isEqualTo(answer);
+      from = to;
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Integer>> cuts() {
+    return Arbitraries.integers().between(0, 20).list().ofMinSize(1).ofMaxSize(10);
+  }
 }
