@@ -408,7 +408,11 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
   @Override
   public Map<String, Object> assigns() {
     if (assigns == null) {
-      assigns = new HashMap<>(session.seedAssigns()); // on first use: most channels never ask
+      // On first use (most channels never ask), sized for the seed and one more: a channel that
+      // asks usually adds one assign, and HashMap's copy of an empty map would take 16 slots.
+      Map<String, Object> seed = session.seedAssigns();
+      assigns = HashMap.newHashMap(seed.size() + 1);
+      assigns.putAll(seed);
     }
     return assigns;
   }

@@ -49,8 +49,6 @@ public final class SocketSession {
    */
   private final AtomicInteger queuedInbound = new AtomicInteger();
 
-  private final Runnable resumeIfDrained = this::resumeIfDrained;
-  private final Runnable afterBudgetFreed = this::afterBudgetFreed;
   private boolean readingPaused;
   private boolean waitingForBudget;
   private int refusedInARow;
@@ -249,13 +247,13 @@ public final class SocketSession {
   void inboundTaken() {
     counters.inboundTaken();
     if (queuedInbound.decrementAndGet() == config.resumeQueuedInbound()) {
-      out.execute(resumeIfDrained);
+      out.execute(this::resumeIfDrained); // rare: only at the resume mark
     }
   }
 
   /** The endpoint's budget drained to its resume mark (any thread). */
   void budgetFreed() {
-    out.execute(afterBudgetFreed);
+    out.execute(this::afterBudgetFreed);
   }
 
   private void afterBudgetFreed() {
