@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +47,11 @@ public final class SocketSession {
    * Messages read from this socket and queued to its channels, not yet taken out of a mailbox;
    * incremented here, decremented by channel processes.
    */
-  private final AtomicInteger queuedInbound = new AtomicInteger();
+  private volatile int queuedInbound;
+
+  /** A field updater rather than an AtomicInteger, which would cost 16 bytes per socket. */
+  private static final AtomicIntegerFieldUpdater<SocketSession> QUEUED_INBOUND =
+      AtomicIntegerFieldUpdater.newUpdater(SocketSession.class, "queuedInbound");
 
   private boolean readingPaused;
   private boolean waitingForBudget;
@@ -209,7 +213,7 @@ public final class SocketSession {
    * and TCP slows the client, nothing is dropped.
    */
   private void toProcess(ChannelProcess process, Mail.FromClient mail) {
-    int queued = queuedInbound.incrementAndGet();
+    int queued = QUEUED_INBOUND.incrementAndGet(this);
     boolean overBudget = counters.inboundQueued();
     process.enqueue(mail);
     if (readingPaused || closing) {
@@ -246,7 +250,7 @@ public final class SocketSession {
    */
   void inboundTaken() {
     counters.inboundTaken();
-    if (queuedInbound.decrementAndGet() == config.resumeQueuedInbound()) {
+    if (QUEUED_INBOUND.decrementAndGet(this) == config.resumeQueuedInbound()) {
       out.execute(this::resumeIfDrained); // rare: only at the resume mark
     }
   }
@@ -268,7 +272,7 @@ public final class SocketSession {
    * to half, which other sockets, still read, might never let happen.
    */
   private void resumeIfDrained() {
-    if (!readingPaused || queuedInbound.get() > config.resumeQueuedInbound()) {
+    if (!readingPaused || queuedInbound > config.resumeQueuedInbound()) {
       return;
     }
     if (counters.overBudget()) {
@@ -283,7 +287,7 @@ public final class SocketSession {
 
   /** Client messages read from this socket and still waiting in its channels' mailboxes. */
   public int queuedInbound() {
-    return queuedInbound.get();
+    return queuedInbound;
   }
 
   /** Whether reading stopped because the channels are behind. */
