@@ -79,7 +79,9 @@ record BenchOptions(
                                         until every node's count is exact
         --presence M        grow: full | summary | both: heroes follow the whole roster, or
                             join with {"presence": "summary"} and read presence_count; both
-                            runs summary, then full, each on fresh servers (default full)
+                            runs summary, then full, each on fresh servers (default full);
+                            capacity: full | summary (summary: the idle heap without the
+                            roster traffic of every join)
         --nodes K           grow: start a redis-server and K ./rollcall nodes clustered on it
                             (-Xmx from --server-opts), heroes round-robin over them; at most
                             19,000 heroes per node (default 0: use --url)
@@ -157,8 +159,17 @@ record BenchOptions(
     if (eventLoops < 1) {
       throw new UsageException("--event-loops must be ≥ 1");
     }
-    if (presence != PresenceMode.FULL && scenario != Scenario.GROW) {
-      throw new UsageException("--presence is a grow option");
+    if (presence != PresenceMode.FULL
+        && scenario != Scenario.GROW
+        && !(scenario == Scenario.CAPACITY && presence == PresenceMode.SUMMARY)) {
+      throw new UsageException("--presence is a grow option (capacity takes --presence summary)");
+    }
+    if (scenario == Scenario.CAPACITY
+        && presence == PresenceMode.SUMMARY
+        && !baseline.equals("none")) {
+      throw new UsageException(
+          "capacity --presence summary measures Rollcall only (the baseline has no summary"
+              + " mode): drop --baseline");
     }
     if (scenario == Scenario.GROW && !baseline.equals("none")) {
       throw new UsageException("grow measures Rollcall only: drop --baseline");

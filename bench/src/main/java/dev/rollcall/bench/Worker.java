@@ -36,7 +36,7 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
 
   private static final int MAX_CONNECTS_IN_FLIGHT = 1000;
 
-  /** Grow, summary mode: the join params that ask for presence_count instead of the roster. */
+  /** Summary mode (grow, capacity): the join params that ask for presence_count, no roster. */
   static final Map<String, Object> SUMMARY_JOIN = Map.of("presence", "summary");
 
   /**
@@ -432,9 +432,7 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
             .withHeartbeat(options.heartbeat().isZero() ? null : options.heartbeat());
     boolean trackRoster = options.scenario() == Scenario.STORM;
     Map<String, Object> joinParams =
-        options.scenario() == Scenario.GROW && options.presence() == PresenceMode.SUMMARY
-            ? SUMMARY_JOIN
-            : Map.of();
+        options.presence() == PresenceMode.SUMMARY ? SUMMARY_JOIN : Map.of();
     LobbyConnection connection =
         switch (protocol) {
           case PHOENIX ->

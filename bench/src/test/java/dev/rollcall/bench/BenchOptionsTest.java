@@ -59,7 +59,16 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> BenchOptions.parse("--scenario", "grow", "--connections", "20000"))
         .hasMessageContaining("use --nodes 2");
     assertThatThrownBy(() -> BenchOptions.parse("--presence", "summary"))
-        .hasMessage("--presence is a grow option");
+        .hasMessage("--presence is a grow option (capacity takes --presence summary)");
+    assertThatThrownBy(() -> BenchOptions.parse("--scenario", "capacity", "--presence", "both"))
+        .hasMessage("--presence is a grow option (capacity takes --presence summary)");
+    assertThatThrownBy(
+            () ->
+                BenchOptions.parse(
+                    "--scenario", "capacity", "--presence", "summary", "--baseline", "auto"))
+        .hasMessageContaining("drop --baseline");
+    assertThat(BenchOptions.parse("--scenario", "capacity", "--presence", "summary").presence())
+        .isEqualTo(PresenceMode.SUMMARY);
     assertThatThrownBy(() -> BenchOptions.parse("--scenario", "grow", "--presence", "some"))
         .hasMessage("--presence must be full, summary or both, got some");
     assertThatThrownBy(

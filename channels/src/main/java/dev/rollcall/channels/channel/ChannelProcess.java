@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +48,15 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
   private final long serial;
   private Map<String, Object> assigns;
   private final ConcurrentLinkedQueue<Mail> mailbox = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean running = new AtomicBoolean();
+
+  /**
+   * 1 while a thread drains the mailbox. An int behind a field updater rather than an
+   * AtomicBoolean: one channel per joined topic, and the object would cost 16 bytes each.
+   */
+  private volatile int running;
+
+  private static final AtomicIntegerFieldUpdater<ChannelProcess> RUNNING =
+      AtomicIntegerFieldUpdater.newUpdater(ChannelProcess.class, "running");
   private final Subscriber infoSubscriber = delivery -> enqueue(new Mail.Info(delivery.message()));
 
   private final Object interceptLock = new Object();
@@ -92,7 +100,7 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
   void enqueue(Mail mail) {
     session.counters().mailQueued();
     mailbox.add(mail);
-    if (running.compareAndSet(false, true)) {
+    if (RUNNING.compareAndSet(this, 0, 1)) {
       threads.newThread(this::drain).start();
     }
   }
@@ -118,8 +126,8 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
           }
         }
       }
-      running.set(false);
-    } while (!mailbox.isEmpty() && running.compareAndSet(false, true));
+      running = 0;
+    } while (!mailbox.isEmpty() && RUNNING.compareAndSet(this, 0, 1));
   }
 
   private void handle(Mail mail) {
@@ -408,7 +416,11 @@ public final class ChannelProcess implements ChannelSocket, Subscriber {
   @Override
   public Map<String, Object> assigns() {
     if (assigns == null) {
-      assigns = new HashMap<>(session.seedAssigns()); // on first use: most channels never ask
+      // On first use (most channels never ask), sized for the seed and one more: a channel that
+      // asks usually adds one assign, and HashMap's copy of an empty map would take 16 slots.
+      Map<String, Object> seed = session.seedAssigns();
+      assigns = HashMap.newHashMap(seed.size() + 1);
+      assigns.putAll(seed);
     }
     return assigns;
   }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,10 +47,12 @@ public final class SocketSession {
    * Messages read from this socket and queued to its channels, not yet taken out of a mailbox;
    * incremented here, decremented by channel processes.
    */
-  private final AtomicInteger queuedInbound = new AtomicInteger();
+  private volatile int queuedInbound;
 
-  private final Runnable resumeIfDrained = this::resumeIfDrained;
-  private final Runnable afterBudgetFreed = this::afterBudgetFreed;
+  /** A field updater rather than an AtomicInteger, which would cost 16 bytes per socket. */
+  private static final AtomicIntegerFieldUpdater<SocketSession> QUEUED_INBOUND =
+      AtomicIntegerFieldUpdater.newUpdater(SocketSession.class, "queuedInbound");
+
   private boolean readingPaused;
   private boolean waitingForBudget;
   private int refusedInARow;
@@ -211,7 +213,7 @@ public final class SocketSession {
    * and TCP slows the client, nothing is dropped.
    */
   private void toProcess(ChannelProcess process, Mail.FromClient mail) {
-    int queued = queuedInbound.incrementAndGet();
+    int queued = QUEUED_INBOUND.incrementAndGet(this);
     boolean overBudget = counters.inboundQueued();
     process.enqueue(mail);
     if (readingPaused || closing) {
@@ -248,14 +250,14 @@ public final class SocketSession {
    */
   void inboundTaken() {
     counters.inboundTaken();
-    if (queuedInbound.decrementAndGet() == config.resumeQueuedInbound()) {
-      out.execute(resumeIfDrained);
+    if (QUEUED_INBOUND.decrementAndGet(this) == config.resumeQueuedInbound()) {
+      out.execute(this::resumeIfDrained); // rare: only at the resume mark
     }
   }
 
   /** The endpoint's budget drained to its resume mark (any thread). */
   void budgetFreed() {
-    out.execute(afterBudgetFreed);
+    out.execute(this::afterBudgetFreed);
   }
 
   private void afterBudgetFreed() {
@@ -270,7 +272,7 @@ public final class SocketSession {
    * to half, which other sockets, still read, might never let happen.
    */
   private void resumeIfDrained() {
-    if (!readingPaused || queuedInbound.get() > config.resumeQueuedInbound()) {
+    if (!readingPaused || queuedInbound > config.resumeQueuedInbound()) {
       return;
     }
     if (counters.overBudget()) {
@@ -285,7 +287,7 @@ public final class SocketSession {
 
   /** Client messages read from this socket and still waiting in its channels' mailboxes. */
   public int queuedInbound() {
-    return queuedInbound.get();
+    return queuedInbound;
   }
 
   /** Whether reading stopped because the channels are behind. */

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
@@ -14,12 +13,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * accepted:  [tls] → idle → http (codec) → aggregator → request (upgrade, routes, static files)
- * upgraded:  [tls] → wsencoder/wsdecoder (frame codec) → fragments → socket
+ * upgraded:  [tls] → wsencoder/wsdecoder (frame codec) → [fragments] → socket
  * </pre>
  *
  * The upgrade removes the idle handler, the HTTP codec, the aggregator and the request handler, so
- * an idle WebSocket holds only the frame codec and its session (docs/architecture.md has the heap
- * per connection). Idle WebSockets are found by {@link IdleSweep}, one timer for the endpoint
+ * an idle WebSocket holds only the frame codec and its session (docs/benchmarks.md has the heap per
+ * connection); the fragment aggregator joins with the first fragmented message ({@link
+ * SocketHandler}). Idle WebSockets are found by {@link IdleSweep}, one timer for the endpoint
  * instead of one per connection. Outbound data frames bypass the frame encoder: they are written
  * pre-built ({@link FrameBytes}).
  */
@@ -66,11 +66,9 @@ final class EndpointInitializer extends ChannelInitializer<SocketChannel> {
       ChannelPipeline pipeline, Connection connection, NettyEndpoint endpoint) {
     pipeline.remove("request");
     pipeline.remove("idle");
-    pipeline
-        .addLast("fragments", new WebSocketFrameAggregator(endpoint.config().maxFrameBytes()))
-        .addLast(
-            "socket",
-            new SocketHandler(
-                connection, () -> endpoint.closed(connection), endpoint.config().maxFrameBytes()));
+    pipeline.addLast(
+        "socket",
+        new SocketHandler(
+            connection, endpoint.connectionClosed(), endpoint.config().maxFrameBytes()));
   }
 }

@@ -67,7 +67,7 @@ final class LongPollHandler {
       error(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, "long-poll takes GET, POST, OPTIONS");
       return;
     }
-    Map<String, String> params = HttpRequestHandler.firstValues(uri.parameters());
+    Map<String, String> params = HttpRequestHandler.socketParams(uri.parameters());
     String origin = request.headers().get(HttpHeaderNames.ORIGIN);
     if (!endpoint.originCheck().allows(origin)) {
       log.warn("refusing long-poll from origin {}: not in allowedOrigins", origin);

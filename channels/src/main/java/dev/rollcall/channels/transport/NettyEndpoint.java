@@ -43,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,10 @@ public final class NettyEndpoint implements Endpoint {
   private final EndpointStats stats = new EndpointStats();
   private final ChannelCounters channelCounters;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+
+  /** {@link #closed}, one object for every connection's handler instead of a lambda each. */
+  private final Consumer<Connection> connectionClosed = this::closed;
+
   private final EventLoopGroup group;
   private final Channel serverChannel;
   private final LongPollSessions longPollSessions;
@@ -417,6 +422,10 @@ public final class NettyEndpoint implements Endpoint {
     byte[] bytes = new byte[32];
     new java.security.SecureRandom().nextBytes(bytes);
     return java.util.HexFormat.of().formatHex(bytes);
+  }
+
+  Consumer<Connection> connectionClosed() {
+    return connectionClosed;
   }
 
   /** The connection is gone (called once, on its event loop). */

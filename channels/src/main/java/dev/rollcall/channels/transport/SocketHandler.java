@@ -9,6 +9,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
@@ -26,6 +28,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.zip.DataFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,16 +55,20 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
         }
       };
 
+  /** The fragment aggregator's name; it joins the pipeline with the first fragmented message. */
+  static final String FRAGMENTS = "fragments";
+
   private final Connection connection;
-  private final Runnable onClosed;
+  private final Consumer<Connection> onClosed;
   private final int maxFrameBytes;
 
   /** Without permessage-deflate, nothing inflates: the frame decoder enforces the frame limit. */
-  SocketHandler(Connection connection, Runnable onClosed) {
+  SocketHandler(Connection connection, Consumer<Connection> onClosed) {
     this(connection, onClosed, Integer.MAX_VALUE);
   }
 
-  SocketHandler(Connection connection, Runnable onClosed, int maxFrameBytes) {
+  /** {@code onClosed} is shared by the endpoint's connections, so it is given the connection. */
+  SocketHandler(Connection connection, Consumer<Connection> onClosed, int maxFrameBytes) {
     this.connection = connection;
     this.onClosed = onClosed;
     this.maxFrameBytes = maxFrameBytes;
@@ -69,6 +77,12 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     connection.touch(); // any inbound frame, pings included, keeps the socket alive
+    if (msg instanceof WebSocketFrame first
+        && !first.isFinalFragment()
+        && (first instanceof TextWebSocketFrame || first instanceof BinaryWebSocketFrame)) {
+      aggregateFrom(ctx, first);
+      return;
+    }
     try {
       if (connection.closing()) {
         // Our close frame is out: drop what the client still sends until its close answers it.
@@ -108,6 +122,27 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
       }
     } finally {
       ReferenceCountUtil.release(msg);
+    }
+  }
+
+  /**
+   * The first fragment of a message, before any aggregator is there: clients almost never fragment,
+   * so the aggregator (a handler and its context, ~110 bytes) joins the pipeline just before this
+   * handler only now, and stays. The fragment re-enters the pipeline in front of it; from then on
+   * this handler sees whole messages, capped at {@code maxFrameBytes} (1009 beyond). A continuation
+   * frame with no message started is dropped, with or without the aggregator.
+   */
+  private void aggregateFrom(ChannelHandlerContext ctx, WebSocketFrame first) {
+    ChannelPipeline pipeline = ctx.pipeline();
+    if (pipeline.get(FRAGMENTS) == null) {
+      pipeline.addBefore(ctx.name(), FRAGMENTS, new WebSocketFrameAggregator(maxFrameBytes));
+    }
+    List<String> names = pipeline.names();
+    int at = names.indexOf(FRAGMENTS);
+    if (at == 0) {
+      pipeline.fireChannelRead(first);
+    } else {
+      pipeline.context(names.get(at - 1)).fireChannelRead(first);
     }
   }
 
@@ -223,7 +258,7 @@ final class SocketHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     connection.discard();
     connection.session().closed();
-    onClosed.run();
+    onClosed.accept(connection);
     ctx.fireChannelInactive();
   }
 }

@@ -95,6 +95,26 @@ class BadInputTest {
   }
 
   @Test
+  void wholeAndFragmentedMessagesInterleaveOnOneSocket() {
+    WsClient c = server.connect(Vsn.V2);
+    c.send(Vsn.V2.in(null, "1", "phoenix", "heartbeat", "{}")).expect(Vsn.V2.heartbeatReply("1"));
+    c.sendFragmented("[null,\"2\",\"phoe", "nix\",\"heartbeat\",{}]")
+        .expect(Vsn.V2.heartbeatReply("2"));
+    c.send(Vsn.V2.in(null, "3", "phoenix", "heartbeat", "{}")).expect(Vsn.V2.heartbeatReply("3"));
+    c.sendFragmented("[null,\"4\",", "\"phoenix\",", "\"heartbeat\",{}]")
+        .expect(Vsn.V2.heartbeatReply("4"));
+  }
+
+  @Test
+  void aFirstFragmentedMessageOverTheCapCloses1009() {
+    WsClient c = server.connect(Vsn.V2);
+    String half = "x".repeat(600_000);
+    c.sendFragmentedAsync("[null,\"1\",\"phoenix\",\"heartbeat\",{\"a\":\"" + half, half + "\"}]");
+    assertThat(c.closeCode()).isEqualTo(1009);
+    assertOneLineAbout("1009");
+  }
+
+  @Test
   void wellFormedFramesWithOddValuesGetReplies() {
     WsClient c = server.connect(Vsn.V2);
     // a non-object join payload is passed to the channel as it is (Phoenix does the same)

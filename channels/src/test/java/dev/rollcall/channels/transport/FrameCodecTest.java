@@ -133,7 +133,7 @@ class FrameCodecTest {
             null,
             Map.of(),
             System::nanoTime));
-    channel.pipeline().addLast(new SocketHandler(connection, () -> {}));
+    channel.pipeline().addLast(new SocketHandler(connection, closed -> {}));
     return channel;
   }
 

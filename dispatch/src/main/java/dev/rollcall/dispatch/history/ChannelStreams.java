@@ -17,6 +17,18 @@ public final class ChannelStreams {
   /** A push to the client. */
   public record Push(String event, Map<String, Object> payload) {}
 
+  /**
+   * The streams of a join that replays nothing: live seams hold no state, so every such channel
+   * (most of them) shares these instead of three objects of its own.
+   */
+  private static final Seam<Push> LIVE = Seam.live();
+
+  private static final ChannelStreams LIVE_ONLY =
+      new ChannelStreams(LIVE, LIVE, List.of(), List.of(), null, null, null);
+
+  private static final ChannelStreams LIVE_NOT_RECOVERED =
+      new ChannelStreams(LIVE, LIVE, List.of(), List.of(), null, null, false);
+
   private final Seam<Push> lobby;
   private final Seam<Push> direct;
   private final List<Seam.Item<Push>> lobbyReplay;
@@ -52,16 +64,14 @@ public final class ChannelStreams {
   public static ChannelStreams start(
       ReplayRequest request, NotificationHistory history, String identity, String directStream) {
     if (!history.config().enabled() || request instanceof ReplayRequest.None) {
-      Boolean recovered = request instanceof ReplayRequest.LastSeen ? false : null;
-      return new ChannelStreams(
-          Seam.live(), Seam.live(), List.of(), List.of(), null, null, recovered);
+      return request instanceof ReplayRequest.LastSeen ? LIVE_NOT_RECOVERED : LIVE_ONLY;
     }
     HistoryStore store = history.store();
     return switch (request) {
       case ReplayRequest.LastSeen lastSeen -> {
         boolean recovered = true;
-        Seam<Push> lobby = Seam.live();
-        Seam<Push> direct = Seam.live();
+        Seam<Push> lobby = LIVE;
+        Seam<Push> direct = LIVE;
         List<Seam.Item<Push>> lobbyReplay = new ArrayList<>();
         List<Seam.Item<Push>> directReplay = new ArrayList<>();
         StreamId lobbyThrough = null;

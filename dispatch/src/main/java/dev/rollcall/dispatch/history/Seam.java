@@ -34,7 +34,10 @@ public final class Seam<T> {
     return new Seam<>();
   }
 
-  /** A seam with nothing to replay: live notifications pass at once. */
+  /**
+   * A seam with nothing to replay: live notifications pass at once. It never changes (settled, no
+   * cutoff), so one may be shared.
+   */
   public static <T> Seam<T> live() {
     Seam<T> seam = new Seam<>();
     seam.held = null;

@@ -16,7 +16,13 @@ public record PresenceRoster(Map<String, Entry> heroes) {
    * @param refs each meta's {@code phx_ref} and its {@code phx_ref_prev} ("" if none): an updated
    *     meta is the same connection as the meta it replaced
    */
-  public record Entry(HeroStatus status, Map<String, String> refs) {}
+  public record Entry(HeroStatus status, Map<String, String> refs) {
+    // An immutable copy: most heroes have one connection, and a HashMap of one would take ~160
+    // bytes (its 16-slot table) in a roster the driver keeps of the whole lobby.
+    public Entry {
+      refs = Map.copyOf(refs);
+    }
+  }
 
   public PresenceRoster {
     heroes = Map.copyOf(heroes);
