@@ -50,6 +50,10 @@ public final class LobbySummary implements AutoCloseable {
    */
   public static final int FRAMES_PER_SECOND = 5_000;
 
+  // Shared by every channel of a mode rather than a set per hero.
+  private static final Set<String> SKIPPED_IN_SUMMARY = Set.of("presence_diff");
+  private static final Set<String> SKIPPED_IN_FULL = Set.of(COUNT_EVENT);
+
   /** A hero is busy if any tab says so, else off duty if any does, else available. */
   public static final PresenceGroups GROUPS =
       new PresenceGroups(
@@ -124,13 +128,16 @@ public final class LobbySummary implements AutoCloseable {
    * could receive one.
    */
   void joined(PresenceMode mode, ChannelSocket socket) {
-    socket.skipBroadcasts(Set.of(mode == PresenceMode.SUMMARY ? "presence_diff" : COUNT_EVENT));
+    socket.skipBroadcasts(mode == PresenceMode.SUMMARY ? SKIPPED_IN_SUMMARY : SKIPPED_IN_FULL);
   }
 
-  /** Called once a summary join of {@code socket} is tracked: it counts until its channel ends. */
-  void tracked(ChannelSocket socket) {
+  /** Called once a summary join is tracked; {@link #untracked} when its channel has ended. */
+  void tracked() {
     summaryHeroes.incrementAndGet();
-    socket.onExit(reason -> summaryHeroes.decrementAndGet());
+  }
+
+  void untracked() {
+    summaryHeroes.decrementAndGet();
   }
 
   /** Summary heroes on this node now. */

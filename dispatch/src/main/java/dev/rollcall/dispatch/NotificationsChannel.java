@@ -3,6 +3,7 @@ package dev.rollcall.dispatch;
 import dev.rollcall.channels.Broadcast;
 import dev.rollcall.channels.Channel;
 import dev.rollcall.channels.ChannelSocket;
+import dev.rollcall.channels.ExitReason;
 import dev.rollcall.channels.JoinResult;
 import dev.rollcall.channels.Reply;
 import dev.rollcall.dispatch.history.ChannelStreams;
@@ -69,6 +70,15 @@ public final class NotificationsChannel implements Channel {
     return "notifications:" + heroName;
   }
 
+  /** After the channel ended and its presence left: gives back what {@link #join} took. */
+  private void exited(ExitReason reason) {
+    lobby.roster().release(name, identity);
+    lobby.history().directory().left(name, identity);
+    if (presenceMode == PresenceMode.SUMMARY) {
+      lobby.summary().untracked();
+    }
+  }
+
   @Override
   public JoinResult join(String topic, Object params, ChannelSocket socket) {
     if (!LOBBY.equals(topic)) {
@@ -115,13 +125,13 @@ public final class NotificationsChannel implements Channel {
       lobby.roster().release(claimed, identity);
       throw e;
     }
-    // Registered after track, so the name stays claimed until the presence entry is gone.
-    socket.onExit(reason -> lobby.roster().release(claimed, identity));
     lobby.history().directory().joined(claimed, identity);
-    socket.onExit(reason -> lobby.history().directory().left(claimed, identity));
     if (presenceMode == PresenceMode.SUMMARY) {
-      lobby.summary().tracked(socket);
+      lobby.summary().tracked();
     }
+    // Registered after track, so the name stays claimed until the presence entry is gone. One
+    // hook for what the join took: each costs every hero's channel a few dozen bytes.
+    socket.onExit(this::exited);
     // Read after subscribing: whatever is written from here on also arrives live, and the seams
     // hold it back until the replay is out.
     try {
