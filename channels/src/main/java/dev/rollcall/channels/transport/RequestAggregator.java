@@ -17,8 +17,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * Netty's request aggregator with two limits: long-poll POSTs may carry a full batch ({@link
  * LongPollHandler#MAX_BATCH} frames of {@code maxFrameBytes}), everything else (upgrades, routes)
- * no more than a small request needs. A body over its limit gets HTTP 413 with a JSON body, and the
- * connection closes since the rest of the body is not read.
+ * no more than a small request needs. A body over its limit gets HTTP 413 with a JSON body. A body
+ * of known length is then read and dropped, and the connection serves on, as with Netty's own
+ * aggregator: closing at once, while the client is still sending, makes the kernel reset the
+ * connection, and the reset can destroy the answer before the client has read it. A body of unknown
+ * length has no end to wait for: that connection closes after the answer.
  *
  * <p>One per connection, confined to its event loop.
  */
@@ -60,10 +63,13 @@ final class RequestAggregator extends HttpObjectAggregator {
 
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+    // The aggregator drops the rest of this message's content before it reads the next one.
+    boolean keepAlive =
+        HttpUtil.isKeepAlive(oversized) && HttpUtil.getContentLength(oversized, -1L) >= 0;
     if (currentIsLongPoll) {
       LongPollHandler.error(
           ctx,
-          false,
+          keepAlive,
           HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
           "request body over " + limitOfCurrent + " bytes");
       return;
@@ -74,8 +80,12 @@ final class RequestAggregator extends HttpObjectAggregator {
             HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
             Unpooled.wrappedBuffer(TOO_LARGE));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     HttpUtil.setContentLength(response, TOO_LARGE.length);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    if (keepAlive) {
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    } else {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
   }
 }

@@ -6,7 +6,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -42,24 +44,37 @@ public final class RawHttp {
   }
 
   public static Response send(int port, String request) {
+    return sendOnOneConnection(port, request, 1).get(0);
+  }
+
+  /** Writes {@code requests} (one or more, pipelined) and reads {@code count} responses. */
+  public static List<Response> sendOnOneConnection(int port, String requests, int count) {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().write(requests.getBytes(StandardCharsets.UTF_8));
       InputStream in = socket.getInputStream();
-      String statusLine = line(in);
-      int status = Integer.parseInt(statusLine.split(" ")[1]);
-      Map<String, String> headers = new LinkedHashMap<>();
-      for (String line = line(in); !line.isEmpty(); line = line(in)) {
-        int colon = line.indexOf(':');
-        headers.put(
-            line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-            line.substring(colon + 1).trim());
+      List<Response> responses = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        responses.add(read(in));
       }
-      int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-      return new Response(status, headers, in.readNBytes(length));
+      return responses;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Response read(InputStream in) throws IOException {
+    String statusLine = line(in);
+    int status = Integer.parseInt(statusLine.split(" ")[1]);
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String line = line(in); !line.isEmpty(); line = line(in)) {
+      int colon = line.indexOf(':');
+      headers.put(
+          line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          line.substring(colon + 1).trim());
+    }
+    int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+    return new Response(status, headers, in.readNBytes(length));
   }
 
   private static String line(InputStream in) throws IOException {
