@@ -30,6 +30,9 @@ final class RequestAggregator extends HttpObjectAggregator {
   private static final byte[] TOO_LARGE =
       "{\"error\":\"body_too_large\"}".getBytes(StandardCharsets.UTF_8);
 
+  /** The most a refused body may have for the connection to read past it rather than close. */
+  private static final long MAX_DRAINED = 16L * 1024 * 1024;
+
   private final int smallLimit;
   private final String longPollPath;
   private int limitOfCurrent;
@@ -64,8 +67,8 @@ final class RequestAggregator extends HttpObjectAggregator {
   @Override
   protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
     // The aggregator drops the rest of this message's content before it reads the next one.
-    boolean keepAlive =
-        HttpUtil.isKeepAlive(oversized) && HttpUtil.getContentLength(oversized, -1L) >= 0;
+    long length = HttpUtil.getContentLength(oversized, -1L);
+    boolean keepAlive = HttpUtil.isKeepAlive(oversized) && length >= 0 && length <= MAX_DRAINED;
     if (currentIsLongPoll) {
       LongPollHandler.error(
           ctx,
