@@ -94,7 +94,12 @@ public final class DispatchApp implements AutoCloseable {
             .applyTo(PresenceConfig.defaults().withGroups(LobbySummary.GROUPS));
     Presence presence = Presence.start(pubSub, presenceConfig, PresenceFetch.IDENTITY);
     var summary =
-        LobbySummary.start(presence, pubSub, NotificationsChannel.LOBBY, LobbySummary.PERIOD);
+        LobbySummary.start(
+            presence,
+            pubSub,
+            NotificationsChannel.LOBBY,
+            LobbySummary.PERIOD,
+            options.presenceCountRate());
     var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var latencies = new LatencyHistograms(registry);
     presence.observe(latencies);

@@ -179,6 +179,16 @@ final class LaunchCommand {
               + " for log shippers (default: ${DEFAULT-VALUE})")
   String logFormat = "text";
 
+  @Option(
+      names = "--presence-count-rate",
+      paramLabel = "N",
+      converter = TunableOptions.NumberConverter.class,
+      description =
+          "the most presence_count frames this node writes a second to summary heroes; with more"
+              + " summary heroes than N, each gets the count less often than once a second"
+              + " (default: ${DEFAULT-VALUE})")
+  int presenceCountRate = LaunchOptions.DEFAULT_PRESENCE_COUNT_RATE;
+
   /** The libraries' limits and periods (docs/operations.md, "Tunables"). */
   @Mixin TunableOptions tunables = new TunableOptions();
 

@@ -24,8 +24,8 @@ import picocli.CommandLine;
  * The launcher's command line: {@code --port}, {@code --host}, {@code --notify-interval}, {@code
  * --node}, {@code --redis}, the transport flags, {@code --origin}, {@code --offer-timeout}, {@code
  * --reassign-after}, {@code --history-size}, {@code --history-ttl}, {@code --api-key}, the drain
- * flags, {@code --log-format}, the {@link Tunables}, {@code --help}; each as {@code --flag value}
- * or {@code --flag=value}, and each also from {@code ROLLCALL_<FLAG>}.
+ * flags, {@code --log-format}, {@code --presence-count-rate}, the {@link Tunables}, {@code --help};
+ * each as {@code --flag value} or {@code --flag=value}, and each also from {@code ROLLCALL_<FLAG>}.
  *
  * @param redis Redis URL for a cluster, or null for a single node with in-process PubSub
  * @param origins the {@code --origin} allow-list as given ({@code ["*"]} turns the check off), or
@@ -48,6 +48,7 @@ public record LaunchOptions(
     int drainBatch,
     Duration drainInterval,
     String logFormat,
+    int presenceCountRate,
     Tunables tunables) {
 
   public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(15);
@@ -56,6 +57,7 @@ public record LaunchOptions(
   public static final Duration DEFAULT_HISTORY_TTL = Duration.ofMinutes(10);
   public static final int DEFAULT_DRAIN_BATCH = 500;
   public static final Duration DEFAULT_DRAIN_INTERVAL = Duration.ofMillis(200);
+  public static final int DEFAULT_PRESENCE_COUNT_RATE = LobbySummary.FRAMES_PER_SECOND;
 
   /** The generated {@code --help}. */
   public static final String USAGE = LaunchCommand.usage();
@@ -83,6 +85,7 @@ public record LaunchOptions(
         DEFAULT_DRAIN_BATCH,
         DEFAULT_DRAIN_INTERVAL,
         "text",
+        DEFAULT_PRESENCE_COUNT_RATE,
         Tunables.defaults());
   }
 
@@ -142,6 +145,10 @@ public record LaunchOptions(
     }
     if (drainInterval == null) {
       drainInterval = DEFAULT_DRAIN_INTERVAL;
+    }
+    if (presenceCountRate < 1) {
+      throw new UsageException(
+          "--presence-count-rate must be at least 1, got " + presenceCountRate);
     }
     if (drainBatch < 1) {
       throw new UsageException("--drain-batch must be at least 1, got " + drainBatch);
@@ -226,7 +233,8 @@ public record LaunchOptions(
                   "--api-key",
                   "--drain-batch",
                   "--drain-interval",
-                  "--log-format"),
+                  "--log-format",
+                  "--presence-count-rate"),
               TunableOptions.FLAGS.stream())
           .toList();
 
@@ -310,6 +318,7 @@ public record LaunchOptions(
         command.drainBatch,
         command.drainInterval,
         command.logFormat,
+        command.presenceCountRate,
         together ? command.tunables.tunables().checkedTogether() : command.tunables.tunables());
   }
 

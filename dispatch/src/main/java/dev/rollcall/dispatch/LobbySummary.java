@@ -44,9 +44,10 @@ public final class LobbySummary implements AutoCloseable {
   public static final Duration PERIOD = Duration.ofSeconds(1);
 
   /**
-   * The most {@code presence_count} frames one node writes a second while the lobby changes: each
-   * is a write to one socket, and a client reads it, so 100 000 summary heroes counted once a
-   * second are 100 000 writes and reads a second. Chosen by measurement (docs/presence.md).
+   * The default of the most {@code presence_count} frames one node writes a second while the lobby
+   * changes ({@code --presence-count-rate}): each is a write to one socket, and a client reads it,
+   * so 100 000 summary heroes counted once a second are 100 000 writes and reads a second. Chosen
+   * by measurement (docs/presence.md).
    */
   public static final int FRAMES_PER_SECOND = 5_000;
 

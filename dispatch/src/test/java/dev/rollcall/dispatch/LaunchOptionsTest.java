@@ -166,4 +166,22 @@ class LaunchOptionsTest {
         .extracting(LaunchOptions::drainBatch, LaunchOptions::logFormat)
         .containsExactly(50, "json");
   }
+
+  @Test
+  void thePresenceCountRateIsFramesPerSecondPerNode() {
+    assertThat(LaunchOptions.parse().presenceCountRate()).isEqualTo(5_000);
+    assertThat(LaunchOptions.parse("--presence-count-rate", "1000").presenceCountRate())
+        .isEqualTo(1_000);
+    assertThat(
+            LaunchOptions.parse(java.util.Map.of("ROLLCALL_PRESENCE_COUNT_RATE", "2000"))
+                .presenceCountRate())
+        .isEqualTo(2_000);
+    assertThatThrownBy(() -> LaunchOptions.parse("--presence-count-rate", "0"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("--presence-count-rate must be at least 1, got 0");
+    assertThatThrownBy(() -> LaunchOptions.parse("--presence-count-rate", "many"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--presence-count-rate must be a whole number");
+    assertThat(LaunchOptions.USAGE).contains("--presence-count-rate");
+  }
 }
