@@ -28,6 +28,6 @@ final class HistoryWiring {
     String prefix = RedisConfig.defaults().channelPrefix();
     var store = RedisHistory.open(options.redis().toString(), prefix, config, clock);
     return new NotificationHistory(
-        config, store, new RedisHeroDirectory(store, prefix, config.ttl(), clock));
+        config, store, new RedisHeroDirectory(store, prefix, config.ttl()));
   }
 }
