@@ -127,11 +127,14 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
     long lastProgress = start;
     for (int slot = 0; slot < share && !pastDeadline(); slot++) {
       long due = start + (long) (slot * 1e9 / perSecond);
-      while (System.nanoTime() < due || stats.inFlight.get() >= MAX_CONNECTS_IN_FLIGHT) {
+      long now;
+      while ((now = System.nanoTime()) < due || stats.inFlight.get() >= MAX_CONNECTS_IN_FLIGHT) {
         if (pastDeadline()) {
           return;
         }
-        LockSupport.parkNanos(200_000);
+        // Until the next connection is due (a 200 µs poll woke each worker thousands of times a
+        // second), at most 10 ms while the in-flight cap holds it back.
+        LockSupport.parkNanos(Math.clamp(due - now, 200_000, 10_000_000));
         lastProgress = maybeProgress("ramp", lastProgress);
       }
       open(slot, join, false);

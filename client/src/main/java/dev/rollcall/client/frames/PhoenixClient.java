@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -54,6 +55,13 @@ public final class PhoenixClient implements AutoCloseable {
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
+    if (epoll) {
+      // With a local address (SocketOptions.withLocalAddress), the port is picked at connect, per
+      // destination: a bind to port 0 must find a port free for every destination, a search that
+      // slows down as the range fills and blocks the event loop (tens of thousands of sockets from
+      // one address).
+      bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+    }
   }
 
   public ClientConfig config() {
