@@ -132,8 +132,8 @@ final class Worker implements LobbyConnection.Events, AutoCloseable {
         if (pastDeadline()) {
           return;
         }
-        // Until the next connection is due (a 200 µs poll woke each worker thousands of times a
-        // second), at most 10 ms while the in-flight cap holds it back.
+        // Until the next connection is due, at most 10 ms (a 200 µs poll woke each worker
+        // thousands of times a second); 200 µs once it is due and the in-flight cap holds it.
         LockSupport.parkNanos(Math.clamp(due - now, 200_000, 10_000_000));
         lastProgress = maybeProgress("ramp", lastProgress);
       }
